@@ -1,0 +1,66 @@
+package dev.caravan.gateway;
+
+import dev.caravan.http.RequestBodies;
+import dev.caravan.http.Responses;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * The answer of a failed API call: JSON {@code error} and {@code error_description}; a 401
+ * carries the RFC 6750 challenge. A backend that cannot be reached is 502, one that does not
+ * answer in time is 504; neither tells the caller more than that.
+ */
+@Component("gatewayErrorResponse")
+public class GatewayErrorResponse implements Processor {
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayErrorResponse.class);
+
+    @Override
+    public void process(Exchange exchange) {
+        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        GatewayException error = classify(failure);
+        RequestBodies.discard(exchange);
+        exchange.getMessage().removeHeaders("*");
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", error.error());
+        body.put("error_description", error.getMessage());
+        Responses.json(exchange, error.status(), body);
+        if (error.status() == 401) {
+            String challenge = error.bearerError() == null
+                    ? "Bearer realm=\"caravan\""
+                    : "Bearer realm=\"caravan\", error=\"" + error.bearerError() + "\", error_description=\""
+                            + error.getMessage() + "\"";
+            exchange.getMessage().setHeader("WWW-Authenticate", challenge);
+        }
+        if (error.status() == 400 && error.bearerError() != null) {
+            exchange.getMessage().setHeader("WWW-Authenticate",
+                    "Bearer realm=\"caravan\", error=\"" + error.bearerError() + "\"");
+        }
+    }
+
+    static GatewayException classify(Throwable failure) {
+        if (failure instanceof GatewayException known) {
+            return known;
+        }
+        Throwable cause = failure;
+        while (cause != null) {
+            if (cause instanceof SocketTimeoutException || cause instanceof InterruptedIOException) {
+                return new GatewayException(504, "backend_timeout", "the backend did not answer in time", null);
+            }
+            if (cause instanceof IOException) {
+                LOG.warn("backend unreachable: {}", cause.getClass().getName());
+                return new GatewayException(502, "backend_unavailable", "the backend could not be reached", null);
+            }
+            cause = cause.getCause();
+        }
+        LOG.error("API call failed: {}", failure == null ? "unknown" : failure.getClass().getName());
+        return new GatewayException(500, "server_error", "the gateway could not complete the request", null);
+    }
+}

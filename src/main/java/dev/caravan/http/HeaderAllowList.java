@@ -1,0 +1,58 @@
+package dev.caravan.http;
+
+import java.util.Collection;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+
+/**
+ * The entry step of every traffic route: captures the raw request as an {@link InboundRequest},
+ * removes every Camel message header, and copies back only the request headers on the
+ * allow-list, compared case-insensitively. Nothing named {@code Camel*} can pass, in any case.
+ */
+public class HeaderAllowList implements Processor {
+    private final Set<String> allowed;
+
+    public HeaderAllowList(Collection<String> allowedHeaders) {
+        this.allowed = allowedHeaders.stream()
+                .map(h -> h.toLowerCase(Locale.ROOT))
+                .filter(h -> !TrafficHeaderFilterStrategy.isInternalOrHopByHop(h))
+                .collect(Collectors.toUnmodifiableSet());
+    }
+
+    public boolean allows(String headerName) {
+        return allowed.contains(headerName.toLowerCase(Locale.ROOT));
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        Message message = exchange.getIn();
+        InboundRequest request = InboundRequest.capture(message);
+        exchange.setProperty(InboundRequest.PROPERTY, request);
+        message.removeHeaders("*");
+        for (Map.Entry<String, String> header : request.headers()) {
+            if (allows(header.getKey())) {
+                appendHeader(message, header.getKey(), header.getValue());
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void appendHeader(Message message, String name, String value) {
+        Object existing = message.getHeader(name);
+        if (existing == null) {
+            message.setHeader(name, value);
+        } else if (existing instanceof java.util.List<?> list) {
+            ((java.util.List<Object>) list).add(value);
+        } else {
+            java.util.List<Object> values = new java.util.ArrayList<>(2);
+            values.add(existing);
+            values.add(value);
+            message.setHeader(name, values);
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package dev.caravan.jwt;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.caravan.config.CaravanProperties;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.UUID;
+import org.jose4j.jwa.AlgorithmConstraints;
+import org.jose4j.jwk.JsonWebKeySet;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.MalformedClaimException;
+import org.jose4j.jwt.NumericDate;
+import org.jose4j.jwt.consumer.InvalidJwtException;
+import org.jose4j.jwt.consumer.JwtConsumer;
+import org.jose4j.jwt.consumer.JwtConsumerBuilder;
+import org.jose4j.keys.resolvers.JwksVerificationKeyResolver;
+import org.jose4j.lang.JoseException;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.stereotype.Component;
+
+/**
+ * Issues and validates access tokens: RS256-signed JWTs of type {@code at+jwt} (RFC 9068).
+ * The verifier is built once; it accepts only RS256, requires {@code exp}, {@code iat},
+ * {@code jti}, checks {@code iss}, {@code aud} and {@code typ}, resolves keys only by
+ * {@code kid} from our own key set (so {@code jku}, {@code x5u} and embedded {@code jwk} are
+ * never followed), and refuses {@code alg: none} and HMAC. Validated tokens are cached,
+ * bounded, until they expire; revocation is checked on every use, not cached.
+ */
+@Component
+public class AccessTokens {
+    public static final String TYPE = "at+jwt";
+
+    private final SigningKeys keys;
+    private final CaravanProperties.Token settings;
+    private final JwtConsumer consumer;
+    private final Cache<String, AccessTokenClaims> validated;
+    private final Clock clock;
+
+    @Autowired
+    public AccessTokens(SigningKeys keys, CaravanProperties properties) {
+        this(keys, properties, Clock.systemUTC());
+    }
+
+    AccessTokens(SigningKeys keys, CaravanProperties properties, Clock clock) {
+        this.keys = keys;
+        this.settings = properties.token();
+        this.clock = clock;
+        this.consumer = new JwtConsumerBuilder()
+                .setRequireExpirationTime()
+                .setRequireIssuedAt()
+                .setRequireJwtId()
+                .setRequireSubject()
+                .setAllowedClockSkewInSeconds((int) settings.clockSkew().toSeconds())
+                .setExpectedIssuer(settings.issuer())
+                .setExpectedAudience(settings.audience())
+                .setExpectedType(true, TYPE)
+                .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT,
+                        AlgorithmIdentifiers.RSA_USING_SHA256)
+                .setVerificationKeyResolver(new JwksVerificationKeyResolver(keys.verificationKeys()))
+                .build();
+        this.validated = Caffeine.newBuilder()
+                .maximumSize(properties.gateway().tokenCacheSize())
+                .expireAfterWrite(settings.accessTokenTtl())
+                .build();
+    }
+
+    /** A freshly signed token. */
+    public record Issued(String value, String jti, Instant issuedAt, Instant expiresAt) {}
+
+    public Issued issue(String subject, String clientId, String organization, String username, String scope,
+                        String family) {
+        Instant now = clock.instant();
+        Instant expires = now.plus(settings.accessTokenTtl());
+        String jti = UUID.randomUUID().toString();
+        JwtClaims claims = new JwtClaims();
+        claims.setIssuer(settings.issuer());
+        claims.setSubject(subject);
+        claims.setAudience(settings.audience());
+        claims.setClaim("client_id", clientId);
+        claims.setIssuedAt(NumericDate.fromSeconds(now.getEpochSecond()));
+        claims.setExpirationTime(NumericDate.fromSeconds(expires.getEpochSecond()));
+        claims.setJwtId(jti);
+        claims.setClaim("scope", scope);
+        if (organization != null) {
+            claims.setClaim("org", organization);
+        }
+        if (username != null) {
+            claims.setClaim("username", username);
+        }
+        if (family != null) {
+            claims.setClaim("sid", family);
+        }
+        JsonWebSignature jws = new JsonWebSignature();
+        jws.setPayload(claims.toJson());
+        jws.setKey(keys.signingKey().getPrivateKey());
+        jws.setKeyIdHeaderValue(keys.signingKey().getKeyId());
+        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
+        jws.setHeader("typ", TYPE);
+        try {
+            return new Issued(jws.getCompactSerialization(), jti, Instant.ofEpochSecond(now.getEpochSecond()),
+                    Instant.ofEpochSecond(expires.getEpochSecond()));
+        } catch (JoseException e) {
+            throw new IllegalStateException("access token could not be signed", e);
+        }
+    }
+
+    /** Signature, type, issuer, audience and lifetime; not revocation (see the revocation registry). */
+    public AccessTokenClaims validate(String token) throws InvalidTokenException {
+        if (token == null || token.isEmpty() || token.length() > 8192) {
+            throw new InvalidTokenException("malformed token");
+        }
+        AccessTokenClaims cached = validated.getIfPresent(token);
+        if (cached != null) {
+            if (cached.expiresAt().plus(settings.clockSkew()).isAfter(clock.instant())) {
+                return cached;
+            }
+            validated.invalidate(token);
+            throw new InvalidTokenException("token expired");
+        }
+        AccessTokenClaims claims = parse(token);
+        validated.put(token, claims);
+        return claims;
+    }
+
+    private AccessTokenClaims parse(String token) throws InvalidTokenException {
+        try {
+            JwtClaims claims = consumer.processToClaims(token);
+            return new AccessTokenClaims(
+                    claims.getJwtId(),
+                    claims.getSubject(),
+                    claims.getStringClaimValue("client_id"),
+                    claims.getStringClaimValue("org"),
+                    claims.getStringClaimValue("username"),
+                    claims.getStringClaimValue("scope"),
+                    claims.getStringClaimValue("sid"),
+                    Instant.ofEpochSecond(claims.getIssuedAt().getValue()),
+                    Instant.ofEpochSecond(claims.getExpirationTime().getValue()));
+        } catch (InvalidJwtException e) {
+            throw new InvalidTokenException(e.hasExpired() ? "token expired" : "token is not valid");
+        } catch (MalformedClaimException e) {
+            throw new InvalidTokenException("token claims are malformed");
+        }
+    }
+
+    /** For the JWKS endpoint and tests. */
+    public JsonWebKeySet publicKeys() {
+        return new JsonWebKeySet(keys.verificationKeys());
+    }
+}

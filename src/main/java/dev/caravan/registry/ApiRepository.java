@@ -1,0 +1,77 @@
+package dev.caravan.registry;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+@Repository
+public class ApiRepository {
+    private static final RowMapper<ApiDefinition> ROW = (rs, n) -> new ApiDefinition(
+            rs.getString("id"),
+            rs.getString("organization_id"),
+            rs.getString("name"),
+            rs.getString("context"),
+            rs.getString("version"),
+            rs.getString("backend_url"),
+            Db.splitList(rs.getString("tiers")),
+            Db.instant(rs, "created_at"));
+
+    private final JdbcClient jdbc;
+    private final ApplicationEventPublisher events;
+
+    public ApiRepository(JdbcClient jdbc, ApplicationEventPublisher events) {
+        this.jdbc = jdbc;
+        this.events = events;
+    }
+
+    public ApiDefinition create(String organizationId, String name, String context, String version,
+                                String backendUrl, List<String> tiers) {
+        ApiDefinition api = new ApiDefinition(Db.newId(), organizationId, name, context, version, backendUrl,
+                List.copyOf(tiers), Instant.now());
+        jdbc.sql("""
+                insert into api(id, organization_id, name, context, version, backend_url, tiers, created_at)
+                values (?, ?, ?, ?, ?, ?, ?, ?)""")
+                .params(api.id(), organizationId, name, context, version, backendUrl, Db.joinList(tiers),
+                        Db.ts(api.createdAt()))
+                .update();
+        events.publishEvent(new RegistryChangedEvent("api"));
+        return api;
+    }
+
+    public void update(ApiDefinition api) {
+        jdbc.sql("update api set name = ?, backend_url = ?, tiers = ? where id = ?")
+                .params(api.name(), api.backendUrl(), Db.joinList(api.tiers()), api.id())
+                .update();
+        events.publishEvent(new RegistryChangedEvent("api"));
+    }
+
+    public Optional<ApiDefinition> findById(String id) {
+        return jdbc.sql("select * from api where id = ?").param(id).query(ROW).optional();
+    }
+
+    public Optional<ApiDefinition> findByContextAndVersion(String context, String version) {
+        return jdbc.sql("select * from api where context = ? and version = ?").params(context, version)
+                .query(ROW).optional();
+    }
+
+    public List<ApiDefinition> findByOrganization(String organizationId) {
+        return jdbc.sql("select * from api where organization_id = ? order by context, version")
+                .param(organizationId).query(ROW).list();
+    }
+
+    public List<ApiDefinition> findAll() {
+        return jdbc.sql("select * from api").query(ROW).list();
+    }
+
+    public boolean delete(String id) {
+        boolean deleted = jdbc.sql("delete from api where id = ?").param(id).update() > 0;
+        if (deleted) {
+            events.publishEvent(new RegistryChangedEvent("api"));
+        }
+        return deleted;
+    }
+}

@@ -1,0 +1,109 @@
+package dev.caravan.registry;
+
+import dev.caravan.userstore.PrimaryUser;
+import dev.caravan.userstore.PrimaryUserRepository;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * An in-memory view of what the hot path needs (APIs, applications, subscriptions), so an API
+ * call or a client authentication never reads the database. Rebuilt whole after every
+ * registry change; readers always see one consistent snapshot.
+ */
+@Component
+public class LiveRegistry {
+
+    /** An application with the names the backend JWT needs. */
+    public record ClientApp(Application application, String organization, String ownerQualifiedName) {}
+
+    /** Everything the gateway knows at one point in time. */
+    public record Snapshot(Map<String, ApiDefinition> apisByContextAndVersion,
+                           Map<String, ClientApp> appsByConsumerKey,
+                           Map<String, Subscription> subscriptionsByAppAndApi,
+                           Map<String, String> organizationNamesById) {}
+
+    private final OrganizationRepository organizations;
+    private final ApplicationRepository applications;
+    private final ApiRepository apis;
+    private final SubscriptionRepository subscriptions;
+    private final PrimaryUserRepository users;
+    private volatile Snapshot snapshot;
+
+    public LiveRegistry(OrganizationRepository organizations, ApplicationRepository applications, ApiRepository apis,
+                        SubscriptionRepository subscriptions, PrimaryUserRepository users) {
+        this.organizations = organizations;
+        this.applications = applications;
+        this.apis = apis;
+        this.subscriptions = subscriptions;
+        this.users = users;
+        reload();
+    }
+
+    @EventListener(RegistryChangedEvent.class)
+    public synchronized void reload() {
+        Map<String, String> orgNames = new HashMap<>();
+        organizations.findAll().forEach(o -> orgNames.put(o.id(), o.name()));
+        Map<String, ApiDefinition> apiMap = new HashMap<>();
+        apis.findAll().forEach(a -> apiMap.put(key(a.context(), a.version()), a));
+        Map<String, ClientApp> apps = new HashMap<>();
+        for (Application app : applications.findAll()) {
+            String org = orgNames.get(app.organizationId());
+            String owner = users.findById(app.ownerId()).map(PrimaryUser::username).orElse("unknown");
+            apps.put(app.consumerKey(), new ClientApp(app, org, owner + "@" + org));
+        }
+        Map<String, Subscription> subs = new HashMap<>();
+        subscriptions.findAll().forEach(s -> subs.put(s.applicationId() + "|" + s.apiId(), s));
+        snapshot = new Snapshot(Map.copyOf(apiMap), Map.copyOf(apps), Map.copyOf(subs), Map.copyOf(orgNames));
+    }
+
+    public Snapshot snapshot() {
+        return snapshot;
+    }
+
+    public Optional<ClientApp> client(String consumerKey) {
+        return Optional.ofNullable(snapshot.appsByConsumerKey().get(consumerKey));
+    }
+
+    /**
+     * The API a request path addresses: {@code /{context...}/{version}/rest}. The context may
+     * span several segments; the first split that names a known API wins.
+     */
+    public Optional<ResolvedApi> resolve(String path) {
+        if (path == null || !path.startsWith("/")) {
+            return Optional.empty();
+        }
+        Map<String, ApiDefinition> apis = snapshot.apisByContextAndVersion();
+        int end = path.indexOf('/', 1);
+        while (end > 0) {
+            String context = path.substring(0, end);
+            int versionEnd = path.indexOf('/', end + 1);
+            String version = versionEnd < 0 ? path.substring(end + 1) : path.substring(end + 1, versionEnd);
+            ApiDefinition api = apis.get(key(context, version));
+            if (api != null) {
+                String rest = versionEnd < 0 ? "" : path.substring(versionEnd);
+                return Optional.of(new ResolvedApi(api, rest));
+            }
+            end = path.indexOf('/', end + 1);
+        }
+        return Optional.empty();
+    }
+
+    public Optional<Subscription> subscription(String applicationId, String apiId) {
+        return Optional.ofNullable(snapshot.subscriptionsByAppAndApi().get(applicationId + "|" + apiId));
+    }
+
+    public List<ApiDefinition> allApis() {
+        return List.copyOf(snapshot.apisByContextAndVersion().values());
+    }
+
+    /** An API and the remainder of the path after its context and version. */
+    public record ResolvedApi(ApiDefinition api, String remainingPath) {}
+
+    private static String key(String context, String version) {
+        return context + "\n" + version;
+    }
+}

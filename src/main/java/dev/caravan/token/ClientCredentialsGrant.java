@@ -1,0 +1,25 @@
+package dev.caravan.token;
+
+import dev.caravan.registry.LiveRegistry.ClientApp;
+import java.util.Map;
+import org.springframework.stereotype.Component;
+
+/** The application's own token: subject and client_id are the consumer key. */
+@Component
+public class ClientCredentialsGrant implements GrantHandler {
+    private final TokenIssuer issuer;
+
+    public ClientCredentialsGrant(TokenIssuer issuer) {
+        this.issuer = issuer;
+    }
+
+    @Override
+    public String grantType() {
+        return "client_credentials";
+    }
+
+    @Override
+    public Map<String, Object> grant(ClientApp client, TokenForm form) {
+        return issuer.forClient(client, Scopes.requested(form.optional("scope")));
+    }
+}

@@ -1,0 +1,73 @@
+package dev.caravan.token;
+
+import dev.caravan.config.CaravanProperties;
+import dev.caravan.registry.LiveRegistry.ClientApp;
+import dev.caravan.userstore.EndUserAuthenticator;
+import dev.caravan.userstore.Verification;
+import java.util.Arrays;
+import java.util.Map;
+import org.springframework.stereotype.Component;
+
+/**
+ * Resource owner password grant for end users. The username is {@code user@organization},
+ * split on the last '@' (so {@code jane@example.com@my_company} is user
+ * {@code jane@example.com}); without '@' the application's organization is meant. The
+ * organization must be the application's. Unknown user and wrong password get one answer.
+ */
+@Component
+public class PasswordGrant implements GrantHandler {
+    static final String BAD_CREDENTIALS = "the username or password is not valid";
+
+    private final EndUserAuthenticator authenticator;
+    private final TokenIssuer issuer;
+    private final CaravanProperties.Token limits;
+
+    public PasswordGrant(EndUserAuthenticator authenticator, TokenIssuer issuer, CaravanProperties properties) {
+        this.authenticator = authenticator;
+        this.issuer = issuer;
+        this.limits = properties.token();
+    }
+
+    @Override
+    public String grantType() {
+        return "password";
+    }
+
+    @Override
+    public Map<String, Object> grant(ClientApp client, TokenForm form) {
+        String qualified = form.required("username");
+        String password = form.required("password");
+        if (qualified.length() > limits.maxUsernameLength()) {
+            throw OAuthException.invalidRequest("the username is too long");
+        }
+        if (password.length() > limits.maxPasswordLength()) {
+            throw OAuthException.invalidRequest("the password is too long");
+        }
+        String scope = Scopes.requested(form.optional("scope"));
+        int at = qualified.lastIndexOf('@');
+        String username = at < 0 ? qualified : qualified.substring(0, at);
+        String organization = at < 0 ? client.organization() : qualified.substring(at + 1);
+        if (username.isBlank() || password.isBlank() || hasControl(username)
+                || !organization.equals(client.organization())) {
+            throw OAuthException.invalidGrant(BAD_CREDENTIALS);
+        }
+        char[] secret = password.toCharArray();
+        Verification verdict;
+        try {
+            verdict = authenticator.authenticate(organization, username, secret);
+        } finally {
+            Arrays.fill(secret, '\0');
+        }
+        if (verdict instanceof Verification.Accepted accepted) {
+            return issuer.forEndUser(client, organization, accepted.user().username(), scope);
+        }
+        if (verdict instanceof Verification.Unavailable) {
+            throw OAuthException.temporarilyUnavailable("the userstore cannot be reached; try again later");
+        }
+        throw OAuthException.invalidGrant(BAD_CREDENTIALS);
+    }
+
+    private static boolean hasControl(String value) {
+        return value.chars().anyMatch(c -> c < 0x20 || c == 0x7f);
+    }
+}

@@ -1,0 +1,33 @@
+package dev.caravan.token;
+
+import dev.caravan.registry.LiveRegistry.ClientApp;
+import java.util.Map;
+import org.springframework.stereotype.Component;
+
+/** Rotating refresh: the old token is consumed, a new one of the same family is issued. */
+@Component
+public class RefreshTokenGrant implements GrantHandler {
+    private final RefreshTokens refreshTokens;
+    private final TokenIssuer issuer;
+
+    public RefreshTokenGrant(RefreshTokens refreshTokens, TokenIssuer issuer) {
+        this.refreshTokens = refreshTokens;
+        this.issuer = issuer;
+    }
+
+    @Override
+    public String grantType() {
+        return "refresh_token";
+    }
+
+    @Override
+    public Map<String, Object> grant(ClientApp client, TokenForm form) {
+        String value = form.required("refresh_token");
+        if (value.length() > 512) {
+            throw OAuthException.invalidGrant("the refresh token is not valid");
+        }
+        RefreshTokens.Grant grant = refreshTokens.consume(value, client.application().id());
+        String scope = Scopes.narrowed(form.optional("scope"), grant.scope());
+        return issuer.forEndUser(client, grant.organization(), grant.username(), scope, grant.family());
+    }
+}

@@ -1,0 +1,90 @@
+package dev.caravan.token;
+
+import dev.caravan.config.CaravanProperties;
+import dev.caravan.http.InboundRequest;
+import dev.caravan.http.RequestBodies;
+import dev.caravan.http.Responses;
+import dev.caravan.registry.LiveRegistry.ClientApp;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The hops of the OAuth endpoints, one processor each, referenced by name from
+ * {@code routes/token-api.yaml}: read the form, authenticate the client, then grant, revoke
+ * or introspect.
+ */
+@Configuration(proxyBeanMethods = false)
+public class TokenEndpointProcessors {
+    public static final String CLIENT = "caravanClient";
+    private static final Duration BODY_TIMEOUT = Duration.ofSeconds(10);
+
+    /** POST only; a strictly parsed form body no larger than {@code caravan.token.max-form-bytes}. */
+    @Bean
+    public Processor readTokenRequest(CaravanProperties properties) {
+        int limit = properties.token().maxFormBytes();
+        return exchange -> {
+            InboundRequest request = InboundRequest.of(exchange);
+            if (!"POST".equals(request.method())) {
+                exchange.getMessage().setHeader("Allow", "POST");
+                throw OAuthException.methodNotAllowed();
+            }
+            byte[] body;
+            try {
+                body = RequestBodies.read(exchange, limit, BODY_TIMEOUT);
+            } catch (RequestBodies.TooLargeException e) {
+                throw OAuthException.invalidRequest("the request body is too large");
+            } catch (RequestBodies.UnreadableException e) {
+                throw OAuthException.invalidRequest("the request body could not be read");
+            }
+            String contentType;
+            try {
+                contentType = request.singleHeader("Content-Type");
+            } catch (InboundRequest.DuplicateHeaderException e) {
+                throw OAuthException.invalidRequest("the Content-Type header is repeated");
+            }
+            exchange.setProperty(TokenForm.PROPERTY, TokenForm.parse(contentType, body));
+            exchange.getIn().setBody(null);
+        };
+    }
+
+    @Bean
+    public Processor authenticateClient(ClientAuthenticator authenticator) {
+        return exchange -> exchange.setProperty(CLIENT,
+                authenticator.authenticate(InboundRequest.of(exchange), form(exchange)));
+    }
+
+    @Bean
+    public Processor grantToken(List<GrantHandler> handlers) {
+        Map<String, GrantHandler> byType = handlers.stream()
+                .collect(Collectors.toUnmodifiableMap(GrantHandler::grantType, Function.identity()));
+        return exchange -> {
+            TokenForm form = form(exchange);
+            ClientApp client = client(exchange);
+            String grantType = form.required("grant_type");
+            GrantHandler handler = byType.get(grantType);
+            if (handler == null) {
+                throw OAuthException.unsupportedGrantType("grant_type is not supported");
+            }
+            if (!client.application().allowsGrant(grantType)) {
+                throw OAuthException.unauthorizedClient("the client may not use this grant type");
+            }
+            Responses.json(exchange, 200, handler.grant(client, form));
+            Responses.noStore(exchange);
+        };
+    }
+
+    static TokenForm form(Exchange exchange) {
+        return exchange.getProperty(TokenForm.PROPERTY, TokenForm.class);
+    }
+
+    static ClientApp client(Exchange exchange) {
+        return exchange.getProperty(CLIENT, ClientApp.class);
+    }
+}

@@ -1,0 +1,53 @@
+package dev.caravan.token;
+
+import dev.caravan.jwt.AccessTokens;
+import dev.caravan.registry.LiveRegistry.ClientApp;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.stereotype.Component;
+
+/** Builds token responses: an access token, and for end users a refresh token of the login's family. */
+@Component
+public class TokenIssuer {
+    private final AccessTokens accessTokens;
+    private final RefreshTokens refreshTokens;
+
+    public TokenIssuer(AccessTokens accessTokens, RefreshTokens refreshTokens) {
+        this.accessTokens = accessTokens;
+        this.refreshTokens = refreshTokens;
+    }
+
+    /** A new login of an end user: new family. */
+    public Map<String, Object> forEndUser(ClientApp client, String organization, String username, String scope) {
+        return forEndUser(client, organization, username, scope, UUID.randomUUID().toString());
+    }
+
+    /** An end user's tokens within an existing family (refresh rotation). */
+    public Map<String, Object> forEndUser(ClientApp client, String organization, String username, String scope,
+                                          String family) {
+        String subject = username + "@" + organization;
+        AccessTokens.Issued access = accessTokens.issue(subject, client.application().consumerKey(), organization,
+                username, scope, family);
+        String refresh = refreshTokens.issue(family, client.application().id(), subject, organization, username, scope);
+        Map<String, Object> body = response(access, scope);
+        body.put("refresh_token", refresh);
+        return body;
+    }
+
+    /** A token for the application itself (client_credentials): no refresh token (RFC 6749 §4.4.3). */
+    public Map<String, Object> forClient(ClientApp client, String scope) {
+        String clientId = client.application().consumerKey();
+        AccessTokens.Issued access = accessTokens.issue(clientId, clientId, client.organization(), null, scope, null);
+        return response(access, scope);
+    }
+
+    private static Map<String, Object> response(AccessTokens.Issued access, String scope) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("access_token", access.value());
+        body.put("token_type", "Bearer");
+        body.put("expires_in", access.expiresAt().getEpochSecond() - access.issuedAt().getEpochSecond());
+        body.put("scope", scope);
+        return body;
+    }
+}

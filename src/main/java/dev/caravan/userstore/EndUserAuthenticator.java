@@ -1,0 +1,29 @@
+package dev.caravan.userstore;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.stereotype.Component;
+
+/**
+ * The lookup order of the product: the primary userstore first; a user it does not know is
+ * then checked in the organization's secondary userstore, if the organization has one.
+ */
+@Component
+public class EndUserAuthenticator {
+    private final PrimaryUserStore primary;
+    private final SecondaryUserStores secondary;
+
+    public EndUserAuthenticator(PrimaryUserStore primary, ObjectProvider<SecondaryUserStores> secondary) {
+        this.primary = primary;
+        this.secondary = secondary.getIfAvailable(() -> SecondaryUserStores.NONE);
+    }
+
+    public Verification authenticate(String organization, String username, char[] password) {
+        Verification first = primary.verify(organization, username, password);
+        if (!(first instanceof Verification.UnknownUser)) {
+            return first;
+        }
+        return secondary.forOrganization(organization)
+                .map(store -> store.verify(organization, username, password))
+                .orElse(first);
+    }
+}

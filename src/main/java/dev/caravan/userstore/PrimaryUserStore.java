@@ -1,0 +1,55 @@
+package dev.caravan.userstore;
+
+import dev.caravan.registry.OrganizationRepository;
+import java.nio.CharBuffer;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.stereotype.Component;
+
+/** The organization's own publishers, subscribers and end users, in the database, Argon2id-hashed. */
+@Component
+public class PrimaryUserStore implements UserStore {
+    private final OrganizationRepository organizations;
+    private final PrimaryUserRepository users;
+    private final PasswordHasher hasher;
+
+    public PrimaryUserStore(OrganizationRepository organizations, PrimaryUserRepository users, PasswordHasher hasher) {
+        this.organizations = organizations;
+        this.users = users;
+        this.hasher = hasher;
+    }
+
+    @Override
+    public String kind() {
+        return "primary";
+    }
+
+    @Override
+    public Verification verify(String organization, String username, char[] password) {
+        CharBuffer secret = CharBuffer.wrap(password);
+        Optional<PrimaryUser> found = organizations.findByName(organization)
+                .flatMap(org -> users.find(org.id(), username));
+        if (found.isEmpty()) {
+            hasher.burnDecoy(secret);
+            return new Verification.UnknownUser();
+        }
+        PrimaryUser user = found.get();
+        boolean matches = hasher.matches(secret, user.passwordHash());
+        if (!matches || !user.enabled()) {
+            return new Verification.Rejected();
+        }
+        return new Verification.Accepted(toAuthenticated(user, organization));
+    }
+
+    @Override
+    public Optional<AuthenticatedUser> lookup(String organization, String username) {
+        return organizations.findByName(organization)
+                .flatMap(org -> users.find(org.id(), username))
+                .map(user -> toAuthenticated(user, organization));
+    }
+
+    private AuthenticatedUser toAuthenticated(PrimaryUser user, String organization) {
+        Map<String, String> attributes = user.email() == null ? Map.of() : Map.of("email", user.email());
+        return new AuthenticatedUser(user.username(), organization, kind(), user.roles(), attributes);
+    }
+}
