@@ -1,0 +1,107 @@
+package dev.caravan.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import dev.caravan.demo.DemoData;
+import dev.caravan.testsupport.Http;
+import java.time.Instant;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The README's curl walk-through, step by step, against the demo profile on real ports: the
+ * password grant as jane@my_company, a call to the demo API, and the backend JWT the echo
+ * backend received, verified with Nimbus JOSE (not the library that signed it) against the
+ * gateway's published JWKS.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ActiveProfiles("demo")
+class ReadmeWalkthroughTest {
+
+    @Autowired
+    VertxPlatformHttpServer trafficServer;
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("caravan.traffic.port", () -> 0);
+        registry.add("caravan.traffic.host", () -> "127.0.0.1");
+        registry.add("caravan.demo.echo-port", () -> 0);
+        registry.add("spring.datasource.url", () -> "jdbc:h2:mem:readme_walkthrough;DB_CLOSE_DELAY=-1");
+    }
+
+    private String traffic(String path) {
+        return "http://127.0.0.1:" + trafficServer.getPort() + path;
+    }
+
+    /** The echo backend's header names are as the JDK server normalised them: compare ignoring case. */
+    private static String header(JsonNode headers, String name) {
+        for (var it = headers.fields(); it.hasNext(); ) {
+            var field = it.next();
+            if (field.getKey().equalsIgnoreCase(name)) {
+                return field.getValue().path(0).asText();
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void passwordGrantThenApiCallDeliversVerifiableBackendJwtForJane() throws Exception {
+        Http.Response token = Http.postForm(traffic("/oauth2/token"),
+                Http.basic(DemoData.CONSUMER_KEY, DemoData.CONSUMER_SECRET),
+                Http.params("grant_type", "password", "username", "jane@my_company",
+                        "password", DemoData.END_USER_PASSWORD));
+        assertThat(token.status()).isEqualTo(200);
+        assertThat(token.header("Cache-Control")).isEqualTo("no-store");
+        JsonNode tokenBody = token.json();
+        assertThat(tokenBody.path("token_type").asText()).isEqualTo("Bearer");
+        assertThat(tokenBody.path("refresh_token").asText()).isNotBlank();
+        String accessToken = tokenBody.path("access_token").asText();
+
+        Http.Response call = Http.get(traffic("/placeFinder/1.0.0/places?near=Colombo"),
+                "Authorization", "Bearer " + accessToken);
+        assertThat(call.status()).isEqualTo(200);
+        JsonNode echo = call.json();
+        assertThat(echo.path("path").asText()).isEqualTo("/echo/places");
+        assertThat(echo.path("query").asText()).isEqualTo("near=Colombo");
+        JsonNode headers = echo.path("headers");
+        assertThat(header(headers, "Authorization")).as("the application's token is not forwarded").isNull();
+        String assertion = header(headers, "X-JWT-Assertion");
+        assertThat(assertion).isNotBlank();
+
+        JWKSet jwks = JWKSet.parse(Http.get(traffic("/oauth2/jwks")).body());
+        DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.RS256, new ImmutableJWKSet<>(jwks)));
+        JWTClaimsSet claims = processor.process(assertion, null);
+
+        String dialect = "http://wso2.org/claims/";
+        assertThat(claims.getStringClaim(dialect + "enduser")).isEqualTo("jane@my_company");
+        assertThat(claims.getStringClaim(dialect + "subscriber")).isEqualTo("alice@my_company");
+        assertThat(claims.getStringClaim(dialect + "applicationname")).isEqualTo("app2");
+        assertThat(claims.getStringClaim(dialect + "apicontext")).isEqualTo("/placeFinder");
+        assertThat(claims.getStringClaim(dialect + "version")).isEqualTo("1.0.0");
+        assertThat(claims.getStringClaim(dialect + "tier")).isEqualTo("Silver");
+        assertThat(claims.getStringClaim(dialect + "keytype")).isEqualTo("PRODUCTION");
+        assertThat(claims.getStringClaim(dialect + "enduserTenantId")).isEqualTo("my_company");
+        assertThat(claims.getStringClaim(dialect + "applicationid")).isNotBlank();
+        assertThat(claims.getIssuer()).isEqualTo("http://localhost:8280");
+        assertThat(claims.getJWTID()).isNotBlank();
+        // exp is in seconds: within the next hour, not milliseconds in the far future
+        long exp = claims.getExpirationTime().toInstant().getEpochSecond();
+        long now = Instant.now().getEpochSecond();
+        assertThat(exp).isBetween(now, now + 3600);
+        assertThat(com.nimbusds.jose.JWSObject.parse(assertion).getHeader().getKeyID()).isNotBlank();
+    }
+}
