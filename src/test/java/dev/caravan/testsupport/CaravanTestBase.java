@@ -2,7 +2,6 @@ package dev.caravan.testsupport;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
-import java.util.UUID;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -10,19 +9,21 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 
 /**
  * Base of the integration tests: the whole gateway on real random ports (traffic: Vert.x,
- * management: Tomcat) over an in-memory H2 database. Subclasses for PostgreSQL override
- * {@link #database(DynamicPropertyRegistry)}. The context is shared by every test class
+ * management: Tomcat) over an in-memory H2 database. PostgreSQL subclasses override the
+ * datasource with their own {@code @DynamicPropertySource}, which outranks the
+ * {@code @TestPropertySource} here. The context is shared by every test class
  * with the same database, so tests create their own uniquely named data with {@link Fixtures}.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @Import(Fixtures.class)
+@TestPropertySource(properties = "spring.datasource.url=jdbc:h2:mem:caravan_test;DB_CLOSE_DELAY=-1")
 public abstract class CaravanTestBase {
     public static final String ADMIN_USER = "admin";
     public static final String ADMIN_PASSWORD = "test-admin-Secret-1";
-    private static final String H2_NAME = "caravan_" + UUID.randomUUID().toString().replace("-", "");
 
     @Autowired
     protected Fixtures fixtures;
@@ -40,7 +41,6 @@ public abstract class CaravanTestBase {
         registry.add("caravan.admin.username", () -> ADMIN_USER);
         registry.add("caravan.admin.password", () -> ADMIN_PASSWORD);
         registry.add("caravan.gateway.response-timeout", () -> "3s");
-        registry.add("spring.datasource.url", () -> "jdbc:h2:mem:" + H2_NAME + ";DB_CLOSE_DELAY=-1");
     }
 
     protected String traffic(String path) {

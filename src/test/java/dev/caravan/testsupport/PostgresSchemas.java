@@ -16,7 +16,16 @@ public final class PostgresSchemas {
             System.getenv().getOrDefault("CARAVAN_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test");
     public static final String USER = System.getenv().getOrDefault("CARAVAN_TEST_PG_USER", "postgres");
 
-    private PostgresSchemas() {}
+    private PostgresSchemas() {
+    private static void drop(String schema) {
+        try (Connection connection = DriverManager.getConnection(BASE_URL, USER, "");
+             Statement statement = connection.createStatement()) {
+            statement.execute("drop schema if exists " + schema + " cascade");
+        } catch (SQLException e) {
+            // best effort: a left-over schema is harmless and named caravan_*
+        }
+    }
+}
 
     /** Creates a new schema and returns a JDBC URL whose current schema it is. */
     public static String freshSchemaUrl() {
@@ -26,7 +35,35 @@ public final class PostgresSchemas {
             statement.execute("create schema " + schema);
         } catch (SQLException e) {
             throw new IllegalStateException("PostgreSQL at " + BASE_URL + " is not reachable: " + e.getMessage(), e);
+        
+    private static void drop(String schema) {
+        try (Connection connection = DriverManager.getConnection(BASE_URL, USER, "");
+             Statement statement = connection.createStatement()) {
+            statement.execute("drop schema if exists " + schema + " cascade");
+        } catch (SQLException e) {
+            // best effort: a left-over schema is harmless and named caravan_*
         }
+    }
+}
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> drop(schema)));
         return BASE_URL + (BASE_URL.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+    
+    private static void drop(String schema) {
+        try (Connection connection = DriverManager.getConnection(BASE_URL, USER, "");
+             Statement statement = connection.createStatement()) {
+            statement.execute("drop schema if exists " + schema + " cascade");
+        } catch (SQLException e) {
+            // best effort: a left-over schema is harmless and named caravan_*
+        }
+    }
+}
+
+    private static void drop(String schema) {
+        try (Connection connection = DriverManager.getConnection(BASE_URL, USER, "");
+             Statement statement = connection.createStatement()) {
+            statement.execute("drop schema if exists " + schema + " cascade");
+        } catch (SQLException e) {
+            // best effort: a left-over schema is harmless and named caravan_*
+        }
     }
 }
