@@ -44,12 +44,16 @@ public class GatewayMediators {
         return new HeaderAllowList(List.of("Authorization", "Content-Type", "Accept"));
     }
 
-    /** {@code /{context}/{version}/...} to an API definition, or 404. */
+    /** {@code /{context}/{version}/...} to an API definition, or 404; unsafe paths are 400 (see {@link RequestPaths}). */
     @Bean
     public Processor resolveApi(LiveRegistry registry) {
         return exchange -> {
-            ResolvedApi api = registry.resolve(InboundRequest.of(exchange).path())
-                    .orElseThrow(GatewayException::notFound);
+            String path = InboundRequest.of(exchange).path();
+            String problem = RequestPaths.problem(path);
+            if (problem != null) {
+                throw new GatewayException(400, "invalid_request", problem, null);
+            }
+            ResolvedApi api = registry.resolve(path).orElseThrow(GatewayException::notFound);
             exchange.setProperty(API, api);
         };
     }

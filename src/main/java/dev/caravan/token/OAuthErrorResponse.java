@@ -35,6 +35,9 @@ public class OAuthErrorResponse implements Processor {
         body.put("error_description", error.description());
         Responses.json(exchange, error.status(), body);
         Responses.noStore(exchange);
+        if (error instanceof LoginThrottle.Throttled throttled) {
+            exchange.getMessage().setHeader("Retry-After", throttled.retryAfterSeconds());
+        }
         if (error.basicChallenge()) {
             exchange.getMessage().setHeader("WWW-Authenticate", "Basic realm=\"caravan\", charset=\"UTF-8\"");
         }

@@ -61,7 +61,7 @@ public class TokenEndpointProcessors {
     }
 
     @Bean
-    public Processor grantToken(List<GrantHandler> handlers) {
+    public Processor grantToken(List<GrantHandler> handlers, LoginThrottle throttle) {
         Map<String, GrantHandler> byType = handlers.stream()
                 .collect(Collectors.toUnmodifiableMap(GrantHandler::grantType, Function.identity()));
         return exchange -> {
@@ -75,7 +75,22 @@ public class TokenEndpointProcessors {
             if (!client.application().allowsGrant(grantType)) {
                 throw OAuthException.unauthorizedClient("the client may not use this grant type");
             }
-            Responses.json(exchange, 200, handler.grant(client, form));
+            if (!"password".equals(grantType)) {
+                Responses.json(exchange, 200, handler.grant(client, form));
+            } else {
+                String address = InboundRequest.of(exchange).remoteAddress();
+                String username = form.optional("username");
+                throttle.check(address, username);
+                try {
+                    Responses.json(exchange, 200, handler.grant(client, form));
+                    throttle.succeeded(username);
+                } catch (OAuthException e) {
+                    if ("invalid_grant".equals(e.error())) {
+                        throttle.failed(address, username);
+                    }
+                    throw e;
+                }
+            }
             Responses.noStore(exchange);
         };
     }

@@ -20,6 +20,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 
 /**
  * The README's curl walk-through, step by step, against the demo profile on real ports: the
@@ -29,6 +30,7 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("demo")
+@TestPropertySource(properties = "spring.datasource.url=jdbc:h2:mem:readme_walkthrough;DB_CLOSE_DELAY=-1")
 class ReadmeWalkthroughTest {
 
     @Autowired
@@ -39,7 +41,6 @@ class ReadmeWalkthroughTest {
         registry.add("caravan.traffic.port", () -> 0);
         registry.add("caravan.traffic.host", () -> "127.0.0.1");
         registry.add("caravan.demo.echo-port", () -> 0);
-        registry.add("spring.datasource.url", () -> "jdbc:h2:mem:readme_walkthrough;DB_CLOSE_DELAY=-1");
     }
 
     private String traffic(String path) {

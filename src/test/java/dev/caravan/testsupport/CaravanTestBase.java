@@ -20,7 +20,10 @@ import org.springframework.test.context.TestPropertySource;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @Import(Fixtures.class)
-@TestPropertySource(properties = "spring.datasource.url=jdbc:h2:mem:caravan_test;DB_CLOSE_DELAY=-1")
+@TestPropertySource(properties = {
+        "spring.datasource.url=jdbc:h2:mem:caravan_test;DB_CLOSE_DELAY=-1",
+        // every test client is 127.0.0.1: the per-address limit is tested in its own context
+        "caravan.token.max-failures-per-address=1000000"})
 public abstract class CaravanTestBase {
     public static final String ADMIN_USER = "admin";
     public static final String ADMIN_PASSWORD = "test-admin-Secret-1";
