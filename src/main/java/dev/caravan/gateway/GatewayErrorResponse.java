@@ -49,6 +49,9 @@ public class GatewayErrorResponse implements Processor {
         if (failure instanceof GatewayException known) {
             return known;
         }
+        if (failure instanceof MissingCredentialsException missing) {
+            return new GatewayException(401, "unauthorized", missing.getMessage(), null);
+        }
         Throwable cause = failure;
         while (cause != null) {
             if (cause instanceof SocketTimeoutException || cause instanceof InterruptedIOException) {
