@@ -23,8 +23,7 @@ public final class TokenForm {
     }
 
     public static TokenForm parse(String contentType, byte[] body) {
-        if (contentType == null
-                || !contentType.toLowerCase(Locale.ROOT).trim().startsWith("application/x-www-form-urlencoded")) {
+        if (!isForm(contentType)) {
             throw OAuthException.invalidRequest("the body must be application/x-www-form-urlencoded");
         }
         String text = utf8(ByteBuffer.wrap(body));
@@ -98,6 +97,16 @@ public final class TokenForm {
         } catch (CharacterCodingException e) {
             throw OAuthException.invalidRequest("the body is not valid UTF-8");
         }
+    }
+
+    /** The media type itself, not a prefix of it: {@code application/x-www-form-urlencodedx} is not a form. */
+    private static boolean isForm(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        int semicolon = contentType.indexOf(';');
+        String mediaType = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim();
+        return mediaType.toLowerCase(Locale.ROOT).equals("application/x-www-form-urlencoded");
     }
 
     /** Parameter names are echoed in errors: only short, printable ones. */
