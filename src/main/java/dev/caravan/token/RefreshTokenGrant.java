@@ -26,8 +26,11 @@ public class RefreshTokenGrant implements GrantHandler {
         if (value.length() > 512) {
             throw OAuthException.invalidGrant("the refresh token is not valid");
         }
-        RefreshTokens.Grant grant = refreshTokens.consume(value, client.application().id());
-        String scope = Scopes.narrowed(form.optional("scope"), grant.scope());
+        String requested = form.optional("scope");
+        // the scope is checked before the token is spent: a refused request must not burn it
+        RefreshTokens.Grant grant = refreshTokens.consume(value, client.application().id(),
+                g -> Scopes.narrowed(requested, g.scope()));
+        String scope = Scopes.narrowed(requested, grant.scope());
         return issuer.forEndUser(client, grant.organization(), grant.username(), scope, grant.family());
     }
 }
