@@ -26,12 +26,10 @@ public class RefreshTokenGrant implements GrantHandler {
         if (value.length() > 512) {
             throw OAuthException.invalidGrant("the refresh token is not valid");
         }
-        // check a requested scope before the token is consumed, so a bad request does not burn it
         String requested = form.optional("scope");
-        if (requested != null) {
-            refreshTokens.peek(value).ifPresent(g -> Scopes.narrowed(requested, g.scope()));
-        }
-        RefreshTokens.Grant grant = refreshTokens.consume(value, client.application().id());
+        // the scope is checked before the token is spent: a refused request must not burn it
+        RefreshTokens.Grant grant = refreshTokens.consume(value, client.application().id(),
+                g -> Scopes.narrowed(requested, g.scope()));
         String scope = Scopes.narrowed(requested, grant.scope());
         return issuer.forEndUser(client, grant.organization(), grant.username(), scope, grant.family());
     }

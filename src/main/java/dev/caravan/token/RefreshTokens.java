@@ -4,6 +4,7 @@ import dev.caravan.config.CaravanProperties;
 import dev.caravan.registry.Db;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -59,6 +60,15 @@ public class RefreshTokens {
      * are {@code invalid_grant}; a token used before revokes its family, then is {@code invalid_grant}.
      */
     public Grant consume(String value, String applicationId) {
+        return consume(value, applicationId, grant -> { });
+    }
+
+    /**
+     * As {@link #consume(String, String)}, with a check of the request against the grant (the
+     * scope of a refresh) that runs after reuse detection but before the token is spent: a
+     * request refused by the check leaves the token usable.
+     */
+    public Grant consume(String value, String applicationId, Consumer<Grant> beforeUse) {
         String hash = Secrets.sha256Hex(value);
         Row row = find(hash).orElseThrow(() -> OAuthException.invalidGrant("the refresh token is not valid"));
         Grant grant = row.grant();
@@ -71,8 +81,12 @@ public class RefreshTokens {
         if (grant.expiresAt().isBefore(Instant.now())) {
             throw OAuthException.invalidGrant("the refresh token has expired");
         }
-        int won = row.usedAt() != null ? 0 : jdbc.sql(
-                        "update refresh_token set used_at = ? where token_hash = ? and used_at is null")
+        if (row.usedAt() != null) {
+            revokeFamily(grant.family());
+            throw OAuthException.invalidGrant("the refresh token is not valid");
+        }
+        beforeUse.accept(grant);
+        int won = jdbc.sql("update refresh_token set used_at = ? where token_hash = ? and used_at is null")
                 .params(Db.ts(Instant.now()), hash).update();
         if (won == 0) {
             revokeFamily(grant.family());

@@ -1,6 +1,5 @@
 package dev.caravan.token;
 
-import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -24,19 +23,10 @@ public final class TokenForm {
     }
 
     public static TokenForm parse(String contentType, byte[] body) {
-        if (contentType == null
-                || !contentType.toLowerCase(Locale.ROOT).trim().startsWith("application/x-www-form-urlencoded")) {
+        if (!isForm(contentType)) {
             throw OAuthException.invalidRequest("the body must be application/x-www-form-urlencoded");
         }
-        String text;
-        try {
-            text = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(body)).toString();
-        } catch (CharacterCodingException e) {
-            throw OAuthException.invalidRequest("the body is not valid UTF-8");
-        }
+        String text = utf8(ByteBuffer.wrap(body));
         Map<String, String> values = new HashMap<>();
         if (text.isEmpty()) {
             return new TokenForm(values);
@@ -57,12 +47,66 @@ public final class TokenForm {
         return new TokenForm(values);
     }
 
+    /**
+     * Percent-decoding to bytes, then strict UTF-8: {@link java.net.URLDecoder} would turn bytes
+     * that are not UTF-8 into U+FFFD (so {@code %FE} and {@code %FF} would be the same password)
+     * and accepts signed escapes such as {@code %+1}.
+     */
     private static String decode(String raw) {
-        try {
-            return URLDecoder.decode(raw, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            throw OAuthException.invalidRequest("the body has a malformed escape sequence");
+        if (raw.indexOf('%') < 0) {
+            return raw.replace('+', ' ');
         }
+        byte[] in = raw.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer out = ByteBuffer.allocate(in.length);
+        for (int i = 0; i < in.length; i++) {
+            byte b = in[i];
+            if (b == '%') {
+                int high = i + 2 < in.length ? hex(in[i + 1]) : -1;
+                int low = high < 0 ? -1 : hex(in[i + 2]);
+                if (low < 0) {
+                    throw OAuthException.invalidRequest("the body has a malformed escape sequence");
+                }
+                out.put((byte) (high << 4 | low));
+                i += 2;
+            } else {
+                out.put(b == '+' ? (byte) ' ' : b);
+            }
+        }
+        return utf8(out.flip());
+    }
+
+    private static int hex(byte c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        if (c >= 'A' && c <= 'F') {
+            return c - 'A' + 10;
+        }
+        return -1;
+    }
+
+    private static String utf8(ByteBuffer bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(bytes).toString();
+        } catch (CharacterCodingException e) {
+            throw OAuthException.invalidRequest("the body is not valid UTF-8");
+        }
+    }
+
+    /** The media type itself, not a prefix of it: {@code application/x-www-form-urlencodedx} is not a form. */
+    private static boolean isForm(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        int semicolon = contentType.indexOf(';');
+        String mediaType = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim();
+        return mediaType.toLowerCase(Locale.ROOT).equals("application/x-www-form-urlencoded");
     }
 
     /** Parameter names are echoed in errors: only short, printable ones. */

@@ -1,0 +1,163 @@
+#!/usr/bin/env bash
+# Caravan load benchmark: one command, one machine, one table.
+#
+#   bash bench/run.sh                 # 60 s per measurement (the issue's figure)
+#   DURATION=20s bash bench/run.sh    # quicker look
+#
+# It installs nginx and wrk from Debian if missing, builds the jar if missing, then starts:
+#   backend   nginx serving a fixed 1 KiB body on 127.0.0.1:18081
+#   baseline  nginx as a plain keep-alive reverse proxy to it on 127.0.0.1:18082
+#   caravan   the gateway (heap capped at 512 MB) on 127.0.0.1:18280, seeded through its admin
+#             API with an API whose backend is the nginx backend
+# and measures with wrk (2 threads, 64 connections, warm-up first): the backend directly, the
+# nginx proxy, Caravan's full API-call pipeline, and the Token API grants. Everything runs on
+# loopback, every run is bounded in time, and everything started is stopped on exit.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+
+DURATION=${DURATION:-60s}
+WARMUP=${WARMUP:-15s}
+THREADS=${THREADS:-2}
+CONNECTIONS=${CONNECTIONS:-64}
+HEAP=${HEAP:-512m}
+BACKEND_PORT=18081; PROXY_PORT=18082; TRAFFIC_PORT=18280; ADMIN_PORT=19443
+ADMIN_PASSWORD="bench-admin-$(date +%s)"
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+WORK="$ROOT/bench/results/$STAMP"
+mkdir -p "$WORK"
+RESULTS="$WORK/results.md"
+
+need() { command -v "$1" >/dev/null 2>&1; }
+if ! need nginx || ! need wrk; then
+  echo "installing nginx and wrk from Debian"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light wrk >/dev/null
+fi
+NGINX=$(command -v nginx)
+
+JAR=$(ls "$ROOT"/target/caravan-*.jar 2>/dev/null | grep -v original | head -1 || true)
+if [ -z "$JAR" ] || [ -n "${REBUILD:-}" ]; then
+  echo "building the jar"
+  mvn -q -B -ntp package -DskipTests
+  JAR=$(ls "$ROOT"/target/caravan-*.jar | grep -v original | head -1)
+fi
+
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]:-}"; do [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; done
+  [ -f "$WORK/backend/nginx.pid" ] && kill "$(cat "$WORK/backend/nginx.pid")" 2>/dev/null || true
+  [ -f "$WORK/proxy/nginx.pid" ] && kill "$(cat "$WORK/proxy/nginx.pid")" 2>/dev/null || true
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT
+
+# ---- nginx backend (1 KiB body) and nginx proxy (the baseline)
+BODY=$(head -c 1024 < /dev/zero | tr '\0' 'x')
+mkdir -p "$WORK/backend" "$WORK/proxy"
+cat > "$WORK/backend/nginx.conf" <<CONF
+worker_processes 1;
+pid $WORK/backend/nginx.pid;
+error_log $WORK/backend/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  client_body_temp_path $WORK/backend; proxy_temp_path $WORK/backend; fastcgi_temp_path $WORK/backend;
+  uwsgi_temp_path $WORK/backend; scgi_temp_path $WORK/backend;
+  server {
+    listen 127.0.0.1:$BACKEND_PORT;
+    location / { default_type application/json; return 200 '$BODY'; }
+  }
+}
+CONF
+cat > "$WORK/proxy/nginx.conf" <<CONF
+worker_processes auto;
+pid $WORK/proxy/nginx.pid;
+error_log $WORK/proxy/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  client_body_temp_path $WORK/proxy; proxy_temp_path $WORK/proxy; fastcgi_temp_path $WORK/proxy;
+  uwsgi_temp_path $WORK/proxy; scgi_temp_path $WORK/proxy;
+  upstream backend { server 127.0.0.1:$BACKEND_PORT; keepalive 128; }
+  server {
+    listen 127.0.0.1:$PROXY_PORT;
+    location / { proxy_pass http://backend; proxy_http_version 1.1; proxy_set_header Connection ""; }
+  }
+}
+CONF
+"$NGINX" -p "$WORK/backend" -c "$WORK/backend/nginx.conf"
+"$NGINX" -p "$WORK/proxy" -c "$WORK/proxy/nginx.conf"
+
+# ---- Caravan
+java -Xms${HEAP} -Xmx${HEAP} -XX:+UseParallelGC ${CARAVAN_JAVA_OPTS:-} -jar "$JAR" \
+  --caravan.traffic.host=127.0.0.1 --caravan.traffic.port=$TRAFFIC_PORT --server.port=$ADMIN_PORT \
+  --caravan.admin.password="$ADMIN_PASSWORD" \
+  --spring.datasource.url="jdbc:h2:file:$WORK/caravan-db;DB_CLOSE_ON_EXIT=FALSE" \
+  --logging.file.name="$WORK/caravan.log" --logging.level.root=WARN ${CARAVAN_ARGS:-} \
+  > "$WORK/caravan.out" 2>&1 &
+CARAVAN_PID=$!
+PIDS+=("$CARAVAN_PID")
+for _ in $(seq 1 120); do
+  curl -sf "http://127.0.0.1:$ADMIN_PORT/actuator/health" >/dev/null 2>&1 && break
+  kill -0 "$CARAVAN_PID" 2>/dev/null || { echo "caravan did not start:"; tail -40 "$WORK/caravan.out"; exit 1; }
+  sleep 1
+done
+
+# ---- seed through the admin API
+ADMIN=(-sf -u "admin:$ADMIN_PASSWORD" -H 'Content-Type: application/json')
+A="http://127.0.0.1:$ADMIN_PORT/api/v1"
+json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
+curl "${ADMIN[@]}" -X POST "$A/organizations" -d '{"name":"bench","displayName":"Benchmark"}' >/dev/null
+curl "${ADMIN[@]}" -X POST "$A/organizations/bench/users" \
+  -d '{"username":"dev","password":"dev-bench-password","roles":["subscriber","publisher"]}' >/dev/null
+curl "${ADMIN[@]}" -X POST "$A/organizations/bench/users" -d '{"username":"jane","password":"jane-bench-password","roles":[]}' >/dev/null
+APP=$(curl "${ADMIN[@]}" -X POST "$A/organizations/bench/applications" -d '{"name":"benchapp","owner":"dev"}')
+KEY=$(echo "$APP" | json "['consumerKey']"); SECRET=$(echo "$APP" | json "['consumerSecret']")
+API_ID=$(curl "${ADMIN[@]}" -X POST "$A/organizations/bench/apis" \
+  -d "{\"name\":\"bench\",\"context\":\"/bench\",\"version\":\"1.0\",\"backendUrl\":\"http://127.0.0.1:$BACKEND_PORT/data\",\"tiers\":[\"Gold\"]}" \
+  | json "['id']")
+curl "${ADMIN[@]}" -X POST "$A/organizations/bench/applications/benchapp/subscriptions" \
+  -d "{\"apiId\":\"$API_ID\",\"tier\":\"Gold\"}" >/dev/null
+T="http://127.0.0.1:$TRAFFIC_PORT"
+TOKEN=$(curl -sf -u "$KEY:$SECRET" -d grant_type=password -d username=jane@bench -d password=jane-bench-password \
+  "$T/oauth2/token" | json "['access_token']")
+curl -sf -o /dev/null -H "Authorization: Bearer $TOKEN" "$T/bench/1.0/item" || { echo "API call through Caravan failed"; exit 1; }
+
+# ---- measurements
+# wrk_run NAME URL [extra wrk args...] -> appends "name|rps|p50|p99|non2xx|errors" to $WORK/rows
+wrk_run() {
+  local name=$1 url=$2; shift 2
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "$@" "$url" >/dev/null 2>&1 || true
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@" "$url" > "$WORK/wrk-$name.txt" 2>&1 || true
+  python3 "$ROOT/bench/parse_wrk.py" "$name" "$WORK/wrk-$name.txt" >> "$WORK/rows"
+}
+: > "$WORK/rows"
+echo "measuring: backend direct"; wrk_run backend "http://127.0.0.1:$BACKEND_PORT/data/item"
+echo "measuring: nginx proxy";    wrk_run nginx-proxy "http://127.0.0.1:$PROXY_PORT/data/item"
+echo "measuring: caravan API call (token check, subscription, backend JWT, forward)"
+wrk_run caravan-api "$T/bench/1.0/item" -H "Authorization: Bearer $TOKEN"
+RSS_KB=$(awk '/VmRSS/ {print $2}' /proc/$CARAVAN_PID/status)
+
+echo "measuring: token API client_credentials"
+wrk_run token-client-credentials "$T/oauth2/token" -s "$ROOT/bench/lua/form-post.lua" -- \
+  "grant_type=client_credentials" "$(printf '%s:%s' "$KEY" "$SECRET" | base64 -w0)"
+echo "measuring: token API refresh_token (rotating)"
+: > "$WORK/refresh-tokens.txt"
+for _ in $(seq 1 $((CONNECTIONS * 2))); do
+  curl -sf -u "$KEY:$SECRET" -d grant_type=password -d username=jane@bench -d password=jane-bench-password \
+    "$T/oauth2/token" | json "['refresh_token']" >> "$WORK/refresh-tokens.txt"
+done
+export WRK_THREADS=$THREADS
+wrk_run token-refresh "$T/oauth2/token" -s "$ROOT/bench/lua/refresh.lua" -- \
+  "$WORK/refresh-tokens.txt" "$(printf '%s:%s' "$KEY" "$SECRET" | base64 -w0)"
+echo "measuring: token API password (Argon2id, primary store)"
+wrk_run token-password "$T/oauth2/token" -s "$ROOT/bench/lua/form-post.lua" -- \
+  "grant_type=password&username=jane%40bench&password=jane-bench-password" \
+  "$(printf '%s:%s' "$KEY" "$SECRET" | base64 -w0)"
+
+python3 "$ROOT/bench/report.py" "$WORK/rows" "$RSS_KB" "$HEAP" "$DURATION" "$THREADS" "$CONNECTIONS" > "$RESULTS"
+cat "$RESULTS"
+echo
+echo "results: $RESULTS"
