@@ -1,18 +1,24 @@
 package dev.caravan.token;
 
 import dev.caravan.registry.LiveRegistry.ClientApp;
+import dev.caravan.userstore.EndUserAuthenticator;
 import java.util.Map;
 import org.springframework.stereotype.Component;
 
-/** Rotating refresh: the old token is consumed, a new one of the same family is issued. */
+/**
+ * Rotating refresh: the old token is consumed, a new one of the same family is issued. The
+ * user must still be able to log in: a deleted or disabled user's refresh tokens stop working.
+ */
 @Component
 public class RefreshTokenGrant implements GrantHandler {
     private final RefreshTokens refreshTokens;
     private final TokenIssuer issuer;
+    private final EndUserAuthenticator users;
 
-    public RefreshTokenGrant(RefreshTokens refreshTokens, TokenIssuer issuer) {
+    public RefreshTokenGrant(RefreshTokens refreshTokens, TokenIssuer issuer, EndUserAuthenticator users) {
         this.refreshTokens = refreshTokens;
         this.issuer = issuer;
+        this.users = users;
     }
 
     @Override
@@ -28,8 +34,12 @@ public class RefreshTokenGrant implements GrantHandler {
         }
         String requested = form.optional("scope");
         // the scope is checked before the token is spent: a refused request must not burn it
-        RefreshTokens.Grant grant = refreshTokens.consume(value, client.application().id(),
-                g -> Scopes.narrowed(requested, g.scope()));
+        RefreshTokens.Grant grant = refreshTokens.consume(value, client.application().id(), g -> {
+            Scopes.narrowed(requested, g.scope());
+            if (!users.isActive(g.organization(), g.username())) {
+                throw OAuthException.invalidGrant("the refresh token is not valid");
+            }
+        });
         String scope = Scopes.narrowed(requested, grant.scope());
         return issuer.forEndUser(client, grant.organization(), grant.username(), scope, grant.family());
     }

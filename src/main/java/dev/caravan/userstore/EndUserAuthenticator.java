@@ -1,5 +1,6 @@
 package dev.caravan.userstore;
 
+import dev.caravan.registry.OrganizationRepository;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
@@ -10,11 +11,38 @@ import org.springframework.stereotype.Component;
 @Component
 public class EndUserAuthenticator {
     private final PrimaryUserStore primary;
+    private final PrimaryUserRepository primaryUsers;
+    private final OrganizationRepository organizations;
     private final SecondaryUserStores secondary;
 
-    public EndUserAuthenticator(PrimaryUserStore primary, ObjectProvider<SecondaryUserStores> secondary) {
+    public EndUserAuthenticator(PrimaryUserStore primary, PrimaryUserRepository primaryUsers,
+                                OrganizationRepository organizations,
+                                ObjectProvider<SecondaryUserStores> secondary) {
         this.primary = primary;
+        this.primaryUsers = primaryUsers;
+        this.organizations = organizations;
         this.secondary = secondary.getIfAvailable(() -> SecondaryUserStores.NONE);
+    }
+
+    /**
+     * Whether a user who logged in before may still get tokens (refresh): an enabled user of the
+     * primary store, or a user the organization's secondary store still knows. No password is checked.
+     */
+    public boolean isActive(String organization, String username) {
+        if (organization == null || username == null) {
+            return false;
+        }
+        var org = organizations.findByName(organization);
+        if (org.isEmpty()) {
+            return false;
+        }
+        var user = primaryUsers.find(org.get().id(), username);
+        if (user.isPresent()) {
+            return user.get().enabled();
+        }
+        return secondary.forOrganization(organization)
+                .flatMap(store -> store.lookup(organization, username))
+                .isPresent();
     }
 
     public Verification authenticate(String organization, String username, char[] password) {

@@ -7,7 +7,9 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import dev.caravan.testsupport.Fixtures;
 import dev.caravan.testsupport.Http;
 import java.util.Set;
+import dev.caravan.userstore.PrimaryUserRepository;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * Rotating refresh tokens (RFC 6749 §6, OAuth 2.0 Security BCP §4.14): each use gives a new
@@ -30,6 +32,28 @@ class RefreshTokenGrantTest extends TokenApiTestBase {
 
     private static String refreshOf(JsonNode body) {
         return body.path("refresh_token").asText();
+    }
+
+    @Autowired
+    PrimaryUserRepository users;
+
+    @Test
+    void refreshTokenGrantWhenUserDisabledSinceLoginThenInvalidGrantAndTokenNotSpent() {
+        JsonNode first = login();
+        users.update(world.endUser().id(), world.endUser().roles(), null, false);
+
+        assertOAuthError(refresh(worldBasic(), refreshOf(first)), 400, "invalid_grant");
+
+        users.update(world.endUser().id(), world.endUser().roles(), null, true);
+        assertTokenIssued(refresh(worldBasic(), refreshOf(first)));
+    }
+
+    @Test
+    void refreshTokenGrantWhenUserDeletedSinceLoginThenInvalidGrant() {
+        JsonNode first = login();
+        users.delete(world.endUser().id());
+
+        assertOAuthError(refresh(worldBasic(), refreshOf(first)), 400, "invalid_grant");
     }
 
     @Test
