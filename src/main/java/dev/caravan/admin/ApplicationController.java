@@ -72,8 +72,10 @@ class ApplicationController {
                     + organization.name() + "'");
         }
         String secret = Secrets.random(SECRET_BYTES);
-        Application app = applications.create(organization.id(), owner.id(), name, Secrets.random(KEY_BYTES),
-                Secrets.sha256Hex(secret), grantTypes);
+        String id = applications.create(organization.id(), owner.id(), name, Secrets.random(KEY_BYTES),
+                Secrets.sha256Hex(secret), grantTypes).id();
+        Application app = applications.findById(id) // as stored (the database rounds createdAt)
+                .orElseThrow(() -> AdminError.notFound("the application was deleted meanwhile"));
         return ResponseEntity.created(AdminLookups.location("organizations", organization.name(), "applications", name))
                 .cacheControl(CacheControl.noStore())
                 .body(view(app, owner.username(), secret));

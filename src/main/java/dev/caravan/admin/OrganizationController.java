@@ -48,7 +48,8 @@ class OrganizationController {
         if (organizations.findByName(name).isPresent()) {
             throw AdminError.conflict("name", "an organization named '" + name + "' already exists");
         }
-        Organization org = organizations.create(name, displayName);
+        organizations.create(name, displayName);
+        Organization org = lookups.organization(name); // as stored (the database rounds createdAt)
         return ResponseEntity.created(AdminLookups.location("organizations", name)).body(OrganizationView.of(org));
     }
 

@@ -80,7 +80,8 @@ class UserController {
             throw AdminError.conflict("username", "a user '" + username + "' already exists in organization '"
                     + organization.name() + "'");
         }
-        PrimaryUser user = users.create(organization.id(), username, hasher.hash(password), roles, email, enabled);
+        String id = users.create(organization.id(), username, hasher.hash(password), roles, email, enabled).id();
+        PrimaryUser user = stored(id); // as stored (the database rounds createdAt)
         return ResponseEntity.created(AdminLookups.location("organizations", organization.name(), "users", username))
                 .body(UserView.of(user));
     }
@@ -109,8 +110,7 @@ class UserController {
             users.updatePasswordHash(user.id(), hasher.hash(password));
         }
         users.update(user.id(), roles, email, enabled);
-        return UserView.of(users.findById(user.id()).orElseThrow(
-                () -> AdminError.notFound("user '" + username + "' was deleted meanwhile")));
+        return UserView.of(stored(user.id()));
     }
 
     @DeleteMapping("/{username}")
@@ -121,6 +121,10 @@ class UserController {
             events.publishEvent(new RegistryChangedEvent("user"));
         }
         return ResponseEntity.noContent().build();
+    }
+
+    private PrimaryUser stored(String id) {
+        return users.findById(id).orElseThrow(() -> AdminError.notFound("the user was deleted meanwhile"));
     }
 
     private static String emptyToNull(String value) {
