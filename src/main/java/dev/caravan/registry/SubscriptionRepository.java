@@ -40,6 +40,11 @@ public class SubscriptionRepository {
                 .param(applicationId).query(ROW).list();
     }
 
+    public List<Subscription> findByApi(String apiId) {
+        return jdbc.sql("select * from subscription where api_id = ? order by created_at")
+                .param(apiId).query(ROW).list();
+    }
+
     public List<Subscription> findAll() {
         return jdbc.sql("select * from subscription").query(ROW).list();
     }

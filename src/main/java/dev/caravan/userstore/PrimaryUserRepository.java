@@ -29,12 +29,18 @@ public class PrimaryUserRepository {
 
     public PrimaryUser create(String organizationId, String username, String passwordHash, Set<String> roles,
                               String email) {
+        return create(organizationId, username, passwordHash, roles, email, true);
+    }
+
+    /** As {@link #create(String, String, String, Set, String)}, but possibly disabled from the start. */
+    public PrimaryUser create(String organizationId, String username, String passwordHash, Set<String> roles,
+                              String email, boolean enabled) {
         PrimaryUser user = new PrimaryUser(Db.newId(), organizationId, username, passwordHash, Set.copyOf(roles),
-                email, true, Instant.now());
+                email, enabled, Instant.now());
         jdbc.sql("""
                 insert into primary_user(id, organization_id, username, password_hash, roles, email, enabled, created_at)
                 values (?, ?, ?, ?, ?, ?, ?, ?)""")
-                .params(user.id(), organizationId, username, passwordHash, Db.joinList(roles), email, true,
+                .params(user.id(), organizationId, username, passwordHash, Db.joinList(roles), email, enabled,
                         Db.ts(user.createdAt()))
                 .update();
         return user;

@@ -1,0 +1,43 @@
+package dev.caravan.admin;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.benmanes.caffeine.cache.Ticker;
+import java.time.Duration;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+
+/**
+ * Wires the admin API's security into the management port's servlet stack (no Spring
+ * Security): Basic authentication as a servlet filter on {@code /api/v1/*}, authorization as
+ * an MVC interceptor. The actuator is outside {@code /api/v1} and stays open.
+ */
+@Configuration(proxyBeanMethods = false)
+class AdminWebConfiguration implements WebMvcConfigurer {
+    static final String BASE = "/api/v1";
+
+    @Bean
+    LoginThrottle adminLoginThrottle() {
+        return new LoginThrottle(10, 100, Duration.ofMinutes(5), Ticker.systemTicker());
+    }
+
+    @Bean
+    FilterRegistrationBean<AdminAuthenticationFilter> adminAuthenticationFilter(
+            AdminAuthenticator authenticator, LoginThrottle adminLoginThrottle, ObjectMapper json) {
+        var registration = new FilterRegistrationBean<>(
+                new AdminAuthenticationFilter(authenticator, adminLoginThrottle, json));
+        registration.addUrlPatterns(BASE + "/*");
+        registration.setName("caravanAdminAuthentication");
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 100);
+        return registration;
+    }
+
+    @Override
+    public void addInterceptors(InterceptorRegistry registry) {
+        // every path: the interceptor itself recognises admin controllers, so it fails closed
+        registry.addInterceptor(new AdminAuthorizationInterceptor());
+    }
+}

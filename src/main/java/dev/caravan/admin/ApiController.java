@@ -1,0 +1,118 @@
+package dev.caravan.admin;
+
+import dev.caravan.registry.ApiDefinition;
+import dev.caravan.registry.ApiRepository;
+import dev.caravan.registry.Organization;
+import dev.caravan.registry.Subscription;
+import dev.caravan.registry.SubscriptionRepository;
+import java.time.Instant;
+import java.util.List;
+import java.util.TreeSet;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * APIs an organization publishes, addressed by id. Context and version together are unique
+ * across all organizations (they are the gateway's URL space) and fixed once created: a new
+ * version is a new API. PUT replaces name, backend URL and tiers.
+ */
+@RestController
+@RequestMapping(AdminWebConfiguration.BASE + "/organizations/{org}/apis")
+class ApiController {
+
+    record ApiBody(String name, String context, String version, String backendUrl, List<String> tiers) {}
+
+    record ApiView(String id, String name, String context, String version, String backendUrl, List<String> tiers,
+                   Instant createdAt) {
+        static ApiView of(ApiDefinition api) {
+            return new ApiView(api.id(), api.name(), api.context(), api.version(), api.backendUrl(), api.tiers(),
+                    api.createdAt());
+        }
+    }
+
+    /** An API body that passed every rule. */
+    private record Valid(String name, String context, String version, String backendUrl, List<String> tiers) {
+        static Valid of(ApiBody body) {
+            return new Valid(
+                    Checks.text("name", body.name(), 100),
+                    Checks.context("context", body.context()),
+                    Checks.version("version", body.version()),
+                    Checks.backendUrl("backendUrl", body.backendUrl()),
+                    Checks.tiers("tiers", body.tiers()));
+        }
+    }
+
+    private final ApiRepository apis;
+    private final SubscriptionRepository subscriptions;
+    private final AdminLookups lookups;
+
+    ApiController(ApiRepository apis, SubscriptionRepository subscriptions, AdminLookups lookups) {
+        this.apis = apis;
+        this.subscriptions = subscriptions;
+        this.lookups = lookups;
+    }
+
+    @PostMapping
+    ResponseEntity<ApiView> create(@PathVariable String org, @RequestBody ApiBody body) {
+        Organization organization = lookups.organization(org);
+        Valid api = Valid.of(body);
+        if (apis.findByContextAndVersion(api.context(), api.version()).isPresent()) {
+            throw AdminError.conflict("context", "an API with context " + api.context() + " and version "
+                    + api.version() + " already exists");
+        }
+        String id = apis.create(organization.id(), api.name(), api.context(), api.version(),
+                api.backendUrl(), api.tiers()).id();
+        ApiDefinition created = lookups.api(organization, id); // as stored (the database rounds createdAt)
+        return ResponseEntity.created(AdminLookups.location("organizations", organization.name(), "apis", created.id()))
+                .body(ApiView.of(created));
+    }
+
+    @GetMapping
+    List<ApiView> list(@PathVariable String org) {
+        return apis.findByOrganization(lookups.organization(org).id()).stream().map(ApiView::of).toList();
+    }
+
+    @GetMapping("/{id}")
+    ApiView get(@PathVariable String org, @PathVariable String id) {
+        return ApiView.of(lookups.api(lookups.organization(org), id));
+    }
+
+    @PutMapping("/{id}")
+    ApiView replace(@PathVariable String org, @PathVariable String id, @RequestBody ApiBody body) {
+        ApiDefinition existing = lookups.api(lookups.organization(org), id);
+        Valid api = Valid.of(body);
+        if (!api.context().equals(existing.context())) {
+            throw AdminError.invalid("context", "cannot be changed; publish a new API instead");
+        }
+        if (!api.version().equals(existing.version())) {
+            throw AdminError.invalid("version", "cannot be changed; publish a new API version instead");
+        }
+        TreeSet<String> removedInUse = new TreeSet<>();
+        for (Subscription subscription : subscriptions.findByApi(existing.id())) {
+            if (!api.tiers().contains(subscription.tier())) {
+                removedInUse.add(subscription.tier());
+            }
+        }
+        if (!removedInUse.isEmpty()) {
+            throw AdminError.conflict("tiers", "tiers " + removedInUse + " are used by subscriptions");
+        }
+        ApiDefinition updated = new ApiDefinition(existing.id(), existing.organizationId(), api.name(),
+                existing.context(), existing.version(), api.backendUrl(), List.copyOf(api.tiers()),
+                existing.createdAt());
+        apis.update(updated);
+        return ApiView.of(updated);
+    }
+
+    @DeleteMapping("/{id}")
+    ResponseEntity<Void> delete(@PathVariable String org, @PathVariable String id) {
+        apis.delete(lookups.api(lookups.organization(org), id).id());
+        return ResponseEntity.noContent().build();
+    }
+}

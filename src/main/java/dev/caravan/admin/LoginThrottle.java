@@ -1,0 +1,63 @@
+package dev.caravan.admin;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Per-user and per-IP throttling of failed admin API logins (design §5). After
+ * {@code maxUserFailures} failures for one username, or {@code maxIpFailures} from one
+ * address, further attempts are refused without checking any password until {@code window}
+ * has passed since the last counted failure. The trade-off: someone who knows the admin's
+ * username can keep it throttled; the admin can still log in from a host that is not.
+ */
+final class LoginThrottle {
+    private static final int MAX_TRACKED = 100_000;
+
+    private final int maxUserFailures;
+    private final int maxIpFailures;
+    private final Duration window;
+    private final Cache<String, AtomicInteger> byUser;
+    private final Cache<String, AtomicInteger> byIp;
+
+    LoginThrottle(int maxUserFailures, int maxIpFailures, Duration window, Ticker ticker) {
+        this.maxUserFailures = maxUserFailures;
+        this.maxIpFailures = maxIpFailures;
+        this.window = window;
+        this.byUser = Caffeine.newBuilder().ticker(ticker).expireAfterWrite(window).maximumSize(MAX_TRACKED).build();
+        this.byIp = Caffeine.newBuilder().ticker(ticker).expireAfterWrite(window).maximumSize(MAX_TRACKED).build();
+    }
+
+    boolean blocked(String username, String ip) {
+        return count(byUser, username) >= maxUserFailures || count(byIp, ip) >= maxIpFailures;
+    }
+
+    void failed(String username, String ip) {
+        increment(byUser, username);
+        increment(byIp, ip);
+    }
+
+    void succeeded(String username) {
+        byUser.invalidate(username);
+    }
+
+    Duration window() {
+        return window;
+    }
+
+    private static int count(Cache<String, AtomicInteger> cache, String key) {
+        AtomicInteger value = cache.getIfPresent(key);
+        return value == null ? 0 : value.get();
+    }
+
+    private static void increment(Cache<String, AtomicInteger> cache, String key) {
+        // compute() is a write, so the window restarts at each failure
+        cache.asMap().compute(key, (k, v) -> {
+            AtomicInteger counter = v == null ? new AtomicInteger() : v;
+            counter.incrementAndGet();
+            return counter;
+        });
+    }
+}
