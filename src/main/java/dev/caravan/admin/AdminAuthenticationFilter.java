@@ -1,5 +1,7 @@
 package dev.caravan.admin;
 
+import dev.caravan.userstore.LoginThrottle;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;

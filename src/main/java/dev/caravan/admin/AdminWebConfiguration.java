@@ -1,8 +1,11 @@
 package dev.caravan.admin;
 
+import dev.caravan.userstore.LoginThrottle;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.benmanes.caffeine.cache.Ticker;
-import java.time.Duration;
+import dev.caravan.config.CaravanProperties;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -20,13 +23,16 @@ class AdminWebConfiguration implements WebMvcConfigurer {
     static final String BASE = "/api/v1";
 
     @Bean
-    LoginThrottle adminLoginThrottle() {
-        return new LoginThrottle(10, 100, Duration.ofMinutes(5), Ticker.systemTicker());
+    LoginThrottle adminLoginThrottle(CaravanProperties properties) {
+        CaravanProperties.Admin admin = properties.admin();
+        return new LoginThrottle(admin.maxFailuresPerUser(), admin.maxFailuresPerAddress(), admin.failureWindow(),
+                Ticker.systemTicker());
     }
 
     @Bean
     FilterRegistrationBean<AdminAuthenticationFilter> adminAuthenticationFilter(
-            AdminAuthenticator authenticator, LoginThrottle adminLoginThrottle, ObjectMapper json) {
+            AdminAuthenticator authenticator, @Qualifier("adminLoginThrottle") LoginThrottle adminLoginThrottle,
+            ObjectMapper json) {
         var registration = new FilterRegistrationBean<>(
                 new AdminAuthenticationFilter(authenticator, adminLoginThrottle, json));
         registration.addUrlPatterns(BASE + "/*");

@@ -73,7 +73,10 @@ public record CaravanProperties(
     public record Admin(
             @DefaultValue("admin") @NotBlank String username,
             @NotBlank(message = "must be set (caravan.admin.password): the admin API has no default credential")
-            String password) {}
+            String password,
+            @DefaultValue("10") @Min(1) int maxFailuresPerUser,
+            @DefaultValue("100") @Min(1) int maxFailuresPerAddress,
+            @DefaultValue("5m") @NotNull Duration failureWindow) {}
 
     public String backendJwtIssuer() {
         return backendJwt.issuer() == null || backendJwt.issuer().isBlank() ? token.issuer() : backendJwt.issuer();

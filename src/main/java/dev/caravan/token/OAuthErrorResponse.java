@@ -35,7 +35,7 @@ public class OAuthErrorResponse implements Processor {
         body.put("error_description", error.description());
         Responses.json(exchange, error.status(), body);
         Responses.noStore(exchange);
-        if (error instanceof LoginThrottle.Throttled throttled) {
+        if (error instanceof ThrottledException throttled) {
             exchange.getMessage().setHeader("Retry-After", throttled.retryAfterSeconds());
         }
         if (error.basicChallenge()) {

@@ -5,6 +5,8 @@ import dev.caravan.http.InboundRequest;
 import dev.caravan.http.RequestBodies;
 import dev.caravan.http.Responses;
 import dev.caravan.registry.LiveRegistry.ClientApp;
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.caravan.userstore.LoginThrottle;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +14,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -60,8 +63,16 @@ public class TokenEndpointProcessors {
                 authenticator.authenticate(InboundRequest.of(exchange), form(exchange)));
     }
 
+    /** Failed password logins, per username and per client address (design §5). */
     @Bean
-    public Processor grantToken(List<GrantHandler> handlers, LoginThrottle throttle) {
+    public LoginThrottle tokenLoginThrottle(CaravanProperties properties) {
+        CaravanProperties.Token token = properties.token();
+        return new LoginThrottle(token.maxFailuresPerUser(), token.maxFailuresPerAddress(), token.failureWindow(),
+                Ticker.systemTicker());
+    }
+
+    @Bean
+    public Processor grantToken(List<GrantHandler> handlers, @Qualifier("tokenLoginThrottle") LoginThrottle throttle) {
         Map<String, GrantHandler> byType = handlers.stream()
                 .collect(Collectors.toUnmodifiableMap(GrantHandler::grantType, Function.identity()));
         return exchange -> {
@@ -80,13 +91,15 @@ public class TokenEndpointProcessors {
             } else {
                 String address = InboundRequest.of(exchange).remoteAddress();
                 String username = form.optional("username");
-                throttle.check(address, username);
+                if (throttle.blocked(username, address)) {
+                    throw new ThrottledException(throttle.window().toSeconds());
+                }
                 try {
                     Responses.json(exchange, 200, handler.grant(client, form));
                     throttle.succeeded(username);
                 } catch (OAuthException e) {
                     if ("invalid_grant".equals(e.error())) {
-                        throttle.failed(address, username);
+                        throttle.failed(username, address);
                     }
                     throw e;
                 }

@@ -1,5 +1,7 @@
 package dev.caravan.admin;
 
+import dev.caravan.userstore.LoginThrottle;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -20,7 +22,7 @@ class AdminAuthenticationFilterTest {
     private static final String ADMIN_PASSWORD = "Filter-test-admin-1";
 
     private final AdminAuthenticator authenticator = new AdminAuthenticator(
-            new CaravanProperties(null, null, null, null, new CaravanProperties.Admin("root", ADMIN_PASSWORD)),
+            new CaravanProperties(null, null, null, null, new CaravanProperties.Admin("root", ADMIN_PASSWORD, 10, 100, Duration.ofMinutes(5))),
             null);
     private final AdminAuthenticationFilter filter = new AdminAuthenticationFilter(authenticator,
             new LoginThrottle(10, 5, Duration.ofMinutes(5), Ticker.systemTicker()), new ObjectMapper());

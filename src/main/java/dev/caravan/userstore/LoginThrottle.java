@@ -1,4 +1,4 @@
-package dev.caravan.admin;
+package dev.caravan.userstore;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -7,13 +7,15 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Per-user and per-IP throttling of failed admin API logins (design §5). After
+ * Per-user and per-IP throttling of failed logins (design §5), used by the token endpoint's
+ * password grant and by the admin API, each with its own instance and limits. Usernames are
+ * counted as typed (lower-cased), whether or not they exist, so a lock reveals nothing. After
  * {@code maxUserFailures} failures for one username, or {@code maxIpFailures} from one
  * address, further attempts are refused without checking any password until {@code window}
  * has passed since the last counted failure. The trade-off: someone who knows the admin's
  * username can keep it throttled; the admin can still log in from a host that is not.
  */
-final class LoginThrottle {
+public final class LoginThrottle {
     private static final int MAX_TRACKED = 100_000;
 
     private final int maxUserFailures;
@@ -22,7 +24,7 @@ final class LoginThrottle {
     private final Cache<String, AtomicInteger> byUser;
     private final Cache<String, AtomicInteger> byIp;
 
-    LoginThrottle(int maxUserFailures, int maxIpFailures, Duration window, Ticker ticker) {
+    public LoginThrottle(int maxUserFailures, int maxIpFailures, Duration window, Ticker ticker) {
         this.maxUserFailures = maxUserFailures;
         this.maxIpFailures = maxIpFailures;
         this.window = window;
@@ -30,29 +32,39 @@ final class LoginThrottle {
         this.byIp = Caffeine.newBuilder().ticker(ticker).expireAfterWrite(window).maximumSize(MAX_TRACKED).build();
     }
 
-    boolean blocked(String username, String ip) {
-        return count(byUser, username) >= maxUserFailures || count(byIp, ip) >= maxIpFailures;
+    public boolean blocked(String username, String ip) {
+        return count(byUser, key(username)) >= maxUserFailures || count(byIp, ip) >= maxIpFailures;
     }
 
-    void failed(String username, String ip) {
-        increment(byUser, username);
+    public void failed(String username, String ip) {
+        increment(byUser, key(username));
         increment(byIp, ip);
     }
 
-    void succeeded(String username) {
-        byUser.invalidate(username);
+    public void succeeded(String username) {
+        byUser.invalidate(key(username));
     }
 
-    Duration window() {
+    public Duration window() {
         return window;
     }
 
+    private static String key(String username) {
+        return username == null ? "" : username.toLowerCase(java.util.Locale.ROOT);
+    }
+
     private static int count(Cache<String, AtomicInteger> cache, String key) {
+        if (key == null) {
+            return 0;
+        }
         AtomicInteger value = cache.getIfPresent(key);
         return value == null ? 0 : value.get();
     }
 
     private static void increment(Cache<String, AtomicInteger> cache, String key) {
+        if (key == null) {
+            return;
+        }
         // compute() is a write, so the window restarts at each failure
         cache.asMap().compute(key, (k, v) -> {
             AtomicInteger counter = v == null ? new AtomicInteger() : v;

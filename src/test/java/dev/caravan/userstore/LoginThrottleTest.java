@@ -1,4 +1,4 @@
-package dev.caravan.admin;
+package dev.caravan.userstore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
