@@ -44,14 +44,40 @@ public class GatewayMediators {
         return new HeaderAllowList(List.of("Authorization", "Content-Type", "Accept"));
     }
 
-    /** {@code /{context}/{version}/...} to an API definition, or 404. */
+    /**
+     * {@code /{context}/{version}/...} to an API definition, or 404. A path with a dot-segment
+     * is 400: forwarded as sent, it would let a caller leave the API's base path on any backend
+     * that normalises paths.
+     */
     @Bean
     public Processor resolveApi(LiveRegistry registry) {
         return exchange -> {
-            ResolvedApi api = registry.resolve(InboundRequest.of(exchange).path())
-                    .orElseThrow(GatewayException::notFound);
+            String path = InboundRequest.of(exchange).path();
+            if (hasDotSegment(path)) {
+                throw new GatewayException(400, "invalid_request", "the request path has a dot-segment", null);
+            }
+            ResolvedApi api = registry.resolve(path).orElseThrow(GatewayException::notFound);
             exchange.setProperty(API, api);
         };
+    }
+
+    /**
+     * True if a segment of the raw path is {@code .} or {@code ..}, also when percent-encoded,
+     * behind an encoded slash or backslash, or followed by {@code ;parameters}.
+     */
+    static boolean hasDotSegment(String rawPath) {
+        if (rawPath == null || rawPath.indexOf('.') < 0 && !rawPath.toLowerCase(java.util.Locale.ROOT).contains("%2e")) {
+            return false;
+        }
+        String path = rawPath.replaceAll("(?i)%2e", ".").replaceAll("(?i)%2f|%5c|\\\\", "/");
+        for (String segment : path.split("/", -1)) {
+            int parameters = segment.indexOf(';');
+            String name = parameters < 0 ? segment : segment.substring(0, parameters);
+            if (name.equals(".") || name.equals("..")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
