@@ -11,6 +11,8 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Which calls reach which API, over real ports: subscriptions (403), unknown APIs (404), and
@@ -88,6 +90,28 @@ class ApiCallRoutingTest extends CaravanTestBase {
     void apiCallWhenPathStopsAtTheContextThenNotFound() {
         assertThat(call(world.api().context()).status()).isEqualTo(404);
         assertThat(call("/").status()).isEqualTo(404);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/x/../../admin", "/x/%2e%2e/%2E%2e/admin", "/..%2f..%2fadmin", "/x/..%5c..%5cadmin",
+        "/x/..;/..;/admin", "/./x", "/..", "/%2e"})
+    void apiCallWhenPathHasDotSegmentsThenBadRequestAndTheBackendReceivesNothing(String rest) {
+        Http.Response response = Http.raw(trafficPort(), "GET", world.apiPath() + rest,
+                "Authorization", "Bearer " + token);
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.json().path("error").asText()).isEqualTo("invalid_request");
+        assertThat(backend.receivedNothing(Duration.ofMillis(200))).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/x/...", "/a..b/.c/d.", "/.well-known/x", "/a%2fb", "/v1.0/items"})
+    void apiCallWhenPathMerelyContainsDotsThenForwardedAsSent(String rest) {
+        Http.Response response = Http.raw(trafficPort(), "GET", world.apiPath() + rest,
+                "Authorization", "Bearer " + token);
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(backend.take().path()).isEqualTo(rest);
     }
 
     @Test

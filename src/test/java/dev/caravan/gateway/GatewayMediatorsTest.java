@@ -32,6 +32,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The processors of {@link GatewayMediators}, built by calling its {@code @Bean} methods with
@@ -161,6 +163,28 @@ class GatewayMediatorsTest {
         Exchange exchange = request("GET", world.api().context() + "/9.9.9/items", null, Map.of());
 
         assertThat(refusal(() -> run(exchange, strip, resolve)).status()).isEqualTo(404);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/items/../../admin", "/%2e%2e/admin", "/%2E./admin", "/..%2Fadmin", "/..%5cadmin",
+        "/..;jsessionid=1/admin", "/./items", "/..", "/x\\..\\..\\admin"})
+    void resolveApiWhenPathHasDotSegmentsThenBadRequest(String rest) {
+        Exchange exchange = request("GET", apiPath(rest), null, Map.of());
+
+        GatewayException refused = refusal(() -> run(exchange, strip, resolve));
+
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.error()).isEqualTo("invalid_request");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/items/...", "/a..b/c.", "/.hidden", "/%2e%2e%2e", "/a%2Fb"})
+    void resolveApiWhenPathMerelyContainsDotsThenResolved(String rest) throws Exception {
+        Exchange exchange = request("GET", apiPath(rest), null, Map.of());
+
+        run(exchange, strip, resolve);
+
+        assertThat(exchange.getProperty(GatewayMediators.API, ResolvedApi.class).remainingPath()).isEqualTo(rest);
     }
 
     // ---- authenticate-bearer-token ----
