@@ -27,6 +27,11 @@ public final class RequestPaths {
         }
         for (String segment : lower.split("/", -1)) {
             String decodedDots = segment.replace("%2e", ".");
+            int parameters = decodedDots.indexOf(';');
+            if (parameters >= 0) {
+                // "..;x" is ".." to servers that strip path parameters
+                decodedDots = decodedDots.substring(0, parameters);
+            }
             if (decodedDots.equals(".") || decodedDots.equals("..")) {
                 return "the request path contains a dot-segment";
             }

@@ -15,7 +15,7 @@ class RequestPathsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"/api/1/../../admin", "/api/1/%2e%2e/x", "/api/1/%2E./x", "/api/1/./x", "/api/1/.%2e",
-            "/api/1/a%2Fb", "/api/1/a%5cb", "/api/1/a\\b", "/api/1/a%00", "relative/path", ""})
+            "/api/1/a%2Fb", "/api/1/..;/x", "/api/1/.;jsessionid=1/x", "/api/1/a%5cb", "/api/1/a\\b", "/api/1/a%00", "relative/path", ""})
     void traversalAndEncodedSeparatorsAreRefused(String path) {
         assertThat(RequestPaths.problem(path)).isNotNull();
     }

@@ -95,6 +95,37 @@ public final class Http {
         return request("GET", url, null, headers);
     }
 
+    /**
+     * Sends a request target exactly as given, over a plain socket (no client normalises it),
+     * with {@code Connection: close}; header names and values as pairs.
+     */
+    public static Response raw(int port, String method, String target, String... headers) {
+        StringBuilder request = new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\n")
+                .append("Host: 127.0.0.1:").append(port).append("\r\n");
+        for (int i = 0; i < headers.length; i += 2) {
+            request.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
+        }
+        request.append("Connection: close\r\n\r\n");
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(request.toString().getBytes(StandardCharsets.UTF_8));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int headEnd = answer.indexOf("\r\n\r\n");
+            String[] head = answer.substring(0, headEnd).split("\r\n");
+            int status = Integer.parseInt(head[0].split(" ")[1]);
+            Map<String, java.util.List<String>> responseHeaders = new LinkedHashMap<>();
+            for (int i = 1; i < head.length; i++) {
+                int colon = head[i].indexOf(':');
+                responseHeaders.computeIfAbsent(head[i].substring(0, colon).trim(), k -> new java.util.ArrayList<>())
+                        .add(head[i].substring(colon + 1).trim());
+            }
+            return new Response(status, java.net.http.HttpHeaders.of(responseHeaders, (k, v) -> true),
+                    answer.substring(headEnd + 4));
+        } catch (IOException e) {
+            throw new AssertionError("raw request failed: " + target, e);
+        }
+    }
+
     public static Response send(HttpRequest request) {
         try {
             HttpResponse<String> response = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());

@@ -1,0 +1,87 @@
+package dev.caravan.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.caravan.registry.ApiDefinition;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Backend URL to Camel endpoint, and the admin API's validation of backend URLs. */
+class BackendEndpointsTest {
+
+    @Test
+    void parseWhenUrlHasAPathThenEndpointIsTheOriginAndThePathIsTheBasePath() {
+        BackendEndpoints.Backend backend = BackendEndpoints.parse("http://backend.internal:8080/svc/v2/");
+
+        assertThat(backend.endpointUri()).isEqualTo("http://backend.internal:8080" + BackendEndpoints.OPTIONS);
+        assertThat(backend.basePath()).isEqualTo("/svc/v2");
+    }
+
+    @Test
+    void parseWhenUrlHasNoPathThenBasePathIsEmpty() {
+        BackendEndpoints.Backend backend = BackendEndpoints.parse("https://backend.internal");
+
+        assertThat(backend.endpointUri()).isEqualTo("https://backend.internal" + BackendEndpoints.OPTIONS);
+        assertThat(backend.basePath()).isEmpty();
+    }
+
+    @Test
+    void parseKeepsAnEncodedBasePathAsItIs() {
+        assertThat(BackendEndpoints.parse("http://b/a%20b/c").basePath()).isEqualTo("/a%20b/c");
+    }
+
+    @Test
+    void parseWhenSchemeIsUpperCaseThenItIsNormalised() {
+        assertThat(BackendEndpoints.parse("HTTPS://b:8443/x").endpointUri()).startsWith("https://b:8443?");
+    }
+
+    @Test
+    void theProducerBridgesNeverThrowsOnErrorStatusFollowsNoRedirectAndCopiesNoHeaders() {
+        String options = BackendEndpoints.parse("http://b").endpointUri();
+
+        assertThat(options).contains("bridgeEndpoint=true", "throwExceptionOnFailure=false", "followRedirects=false",
+                "copyHeaders=false");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ftp://b/x", "file:///etc/passwd", "jms:queue:x", "b.internal/x"})
+    void parseWhenSchemeIsNotHttpThenRefused(String url) {
+        assertThatThrownBy(() -> BackendEndpoints.parse(url)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void forApiReusesOneEndpointPerBackendUrl() {
+        BackendEndpoints endpoints = new BackendEndpoints();
+        ApiDefinition api = new ApiDefinition("id1", "org", "n", "/c", "1", "http://b:1/base", List.of("Gold"),
+                Instant.now());
+        ApiDefinition sameBackend = new ApiDefinition("id2", "org", "n2", "/c2", "1", "http://b:1/base",
+                List.of("Gold"), Instant.now());
+
+        assertThat(endpoints.forApi(api)).isSameAs(endpoints.forApi(sameBackend));
+        assertThat(endpoints.forApi(api).basePath()).isEqualTo("/base");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http://backend:8080", "https://backend/base/path", "http://10.0.0.1:1/x/"})
+    void problemWhenUrlIsAnAbsoluteHttpUrlThenNone(String url) {
+        assertThat(BackendEndpoints.problem(url)).isNull();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "ftp://backend/x|must be an http or https URL",
+        "/relative/path|must be an http or https URL",
+        "http:/no-host|must name a host",
+        "http://user:secret@backend/x|must not carry credentials",
+        "http://backend/x?debug=1|must not have a query or fragment",
+        "http://backend/x#frag|must not have a query or fragment",
+        "http://back end/x|is not a valid URL"})
+    void problemWhenUrlIsUnsuitableThenNamesTheProblem(String url, String problem) {
+        assertThat(BackendEndpoints.problem(url)).isEqualTo(problem);
+    }
+}

@@ -1,0 +1,37 @@
+package dev.caravan.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.caravan.testsupport.PlainExchange;
+import org.apache.camel.Exchange;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The header policy of every traffic-port endpoint. */
+class TrafficHeaderFilterStrategyTest {
+    private final TrafficHeaderFilterStrategy strategy = new TrafficHeaderFilterStrategy();
+    private final Exchange exchange = PlainExchange.create();
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Authorization", "Accept", "CamelHttpUri", "CAmelHttpUri", "camelhttppath",
+        "X-JWT-Assertion", "Content-Type", "Host"})
+    void noRequestHeaderOrQueryParameterBecomesACamelHeaderByItself(String name) {
+        assertThat(strategy.applyFilterToExternalHeaders(name, "value", exchange)).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"CamelHttpResponseCode", "CAmelHttpUri", "camelhttppath", "org.apache.camel.x",
+        "caravanApi", "CARAVANTOKEN", "Connection", "Keep-Alive", "Proxy-Authenticate", "Proxy-Authorization",
+        "TE", "Trailer", "Transfer-Encoding", "Upgrade", "Content-Length", "Host", "Server"})
+    void internalAndHopByHopHeadersAreNotWrittenToTheResponse(String name) {
+        assertThat(strategy.applyFilterToCamelHeaders(name, "value", exchange)).isTrue();
+        assertThat(TrafficHeaderFilterStrategy.isInternalOrHopByHop(name)).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Content-Type", "Cache-Control", "ETag", "X-Backend-Header", "WWW-Authenticate",
+        "Location", "Set-Cookie"})
+    void endToEndHeadersAreWrittenToTheResponse(String name) {
+        assertThat(strategy.applyFilterToCamelHeaders(name, "value", exchange)).isFalse();
+    }
+}
