@@ -52,16 +52,19 @@ public class GatewayErrorResponse implements Processor {
         if (failure instanceof MissingCredentialsException missing) {
             return new GatewayException(401, "unauthorized", missing.getMessage(), null);
         }
-        Throwable cause = failure;
-        while (cause != null) {
+        // a timeout anywhere in the chain is a 504, even when wrapped in another I/O failure
+        Throwable io = null;
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof SocketTimeoutException || cause instanceof InterruptedIOException) {
                 return new GatewayException(504, "backend_timeout", "the backend did not answer in time", null);
             }
-            if (cause instanceof IOException) {
-                LOG.warn("backend unreachable: {}", cause.getClass().getName());
-                return new GatewayException(502, "backend_unavailable", "the backend could not be reached", null);
+            if (io == null && cause instanceof IOException) {
+                io = cause;
             }
-            cause = cause.getCause();
+        }
+        if (io != null) {
+            LOG.warn("backend unreachable: {}", io.getClass().getName());
+            return new GatewayException(502, "backend_unavailable", "the backend could not be reached", null);
         }
         LOG.error("API call failed: {}", failure == null ? "unknown" : failure.getClass().getName());
         return new GatewayException(500, "server_error", "the gateway could not complete the request", null);

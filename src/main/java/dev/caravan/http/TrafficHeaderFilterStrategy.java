@@ -23,7 +23,21 @@ public class TrafficHeaderFilterStrategy implements HeaderFilterStrategy {
 
     @Override
     public boolean applyFilterToCamelHeaders(String headerName, Object headerValue, Exchange exchange) {
-        return isInternalOrHopByHop(headerName);
+        return isInternalOrHopByHop(headerName) || namedByConnection(headerName, exchange);
+    }
+
+    /** Headers a backend lists in its own {@code Connection} header are hop-by-hop too (RFC 9110 §7.6.1). */
+    private static boolean namedByConnection(String headerName, Exchange exchange) {
+        Object connection = exchange == null ? null : exchange.getMessage().getHeader("Connection");
+        if (connection == null) {
+            return false;
+        }
+        for (String token : String.valueOf(connection).split("[,\\[\\]\\s]+")) {
+            if (token.equalsIgnoreCase(headerName)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

@@ -38,6 +38,14 @@ class GatewayErrorResponseTest {
     }
 
     @Test
+    void classifyWhenTimeoutIsWrappedInAnotherIoFailureThenStillGatewayTimeout() {
+        GatewayException error = GatewayErrorResponse.classify(
+                new java.io.IOException("outer", new SocketTimeoutException("Read timed out")));
+
+        assertThat(error.status()).isEqualTo(504);
+    }
+
+    @Test
     void classifyWhenConnectionIsRefusedThenBadGateway() {
         GatewayException error = GatewayErrorResponse.classify(
                 new ConnectException("Connection refused: backend.internal/10.1.2.3:8081"));

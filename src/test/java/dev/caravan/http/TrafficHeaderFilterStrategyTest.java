@@ -34,4 +34,12 @@ class TrafficHeaderFilterStrategyTest {
     void endToEndHeadersAreWrittenToTheResponse(String name) {
         assertThat(strategy.applyFilterToCamelHeaders(name, "value", exchange)).isFalse();
     }
+
+    @org.junit.jupiter.api.Test
+    void headersNamedInTheBackendsConnectionHeaderAreNotWrittenToTheResponse() {
+        exchange.getMessage().setHeader("Connection", "X-Backend-Session, Keep-Alive");
+
+        assertThat(strategy.applyFilterToCamelHeaders("x-backend-session", "s3cret", exchange)).isTrue();
+        assertThat(strategy.applyFilterToCamelHeaders("X-Other", "v", exchange)).isFalse();
+    }
 }
