@@ -1,19 +1,7 @@
 package dev.caravan.persistence;
 
-import dev.caravan.testsupport.PostgresSchemas;
 import org.junit.jupiter.api.Tag;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
-/** The persistence tests against the machine's PostgreSQL, in a fresh schema (run by .ci/run). */
+/** The persistence tests against the machine's PostgreSQL (see PostgresContextCustomizerFactory). */
 @Tag("postgres")
-class PostgresRepositoryPersistenceTest extends RepositoryPersistenceTest {
-
-    @DynamicPropertySource
-    static void postgres(DynamicPropertyRegistry registry) {
-        String url = PostgresSchemas.freshSchemaUrl();
-        registry.add("spring.datasource.url", () -> url);
-        registry.add("spring.datasource.username", () -> PostgresSchemas.USER);
-        registry.add("spring.datasource.password", () -> "");
-    }
-}
+class PostgresRepositoryPersistenceTest extends RepositoryPersistenceTest {}
