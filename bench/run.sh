@@ -126,11 +126,17 @@ TOKEN=$(curl -sf -u "$KEY:$SECRET" -d grant_type=password -d username=jane@bench
 curl -sf -o /dev/null -H "Authorization: Bearer $TOKEN" "$T/bench/1.0/item" || { echo "API call through Caravan failed"; exit 1; }
 
 # ---- measurements
-# wrk_run NAME URL [extra wrk args...] -> appends "name|rps|p50|p99|non2xx|errors" to $WORK/rows
+# wrk_run NAME URL [wrk options...] [-- script arguments...]
 wrk_run() {
   local name=$1 url=$2; shift 2
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "$@" "$url" >/dev/null 2>&1 || true
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@" "$url" > "$WORK/wrk-$name.txt" 2>&1 || true
+  local opts=() args=()
+  while [ $# -gt 0 ] && [ "$1" != "--" ]; do opts+=("$1"); shift; done
+  [ $# -gt 0 ] && shift && args=("$@")
+  if [ -z "${NO_WARMUP:-}" ]; then
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "${opts[@]}" "$url" -- "${args[@]}" >/dev/null 2>&1 || true
+  fi
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "${opts[@]}" "$url" -- "${args[@]}" \
+    > "$WORK/wrk-$name.txt" 2>&1 || true
   python3 "$ROOT/bench/parse_wrk.py" "$name" "$WORK/wrk-$name.txt" >> "$WORK/rows"
 }
 : > "$WORK/rows"
@@ -139,6 +145,10 @@ echo "measuring: nginx proxy";    wrk_run nginx-proxy "http://127.0.0.1:$PROXY_P
 echo "measuring: caravan API call (token check, subscription, backend JWT, forward)"
 wrk_run caravan-api "$T/bench/1.0/item" -H "Authorization: Bearer $TOKEN"
 RSS_KB=$(awk '/VmRSS/ {print $2}' /proc/$CARAVAN_PID/status)
+if [ -n "${ONLY_API:-}" ]; then
+  python3 "$ROOT/bench/report.py" "$WORK/rows" "$RSS_KB" "$HEAP" "$DURATION" "$THREADS" "$CONNECTIONS" > "$RESULTS"
+  cat "$RESULTS"; echo; echo "results: $RESULTS"; exit 0
+fi
 
 echo "measuring: token API client_credentials"
 wrk_run token-client-credentials "$T/oauth2/token" -s "$ROOT/bench/lua/form-post.lua" -- \
@@ -149,8 +159,11 @@ for _ in $(seq 1 $((CONNECTIONS * 2))); do
   curl -sf -u "$KEY:$SECRET" -d grant_type=password -d username=jane@bench -d password=jane-bench-password \
     "$T/oauth2/token" | json "['refresh_token']" >> "$WORK/refresh-tokens.txt"
 done
+# refresh tokens are single-use: a warm-up would leave the measured run with spent tokens (and a
+# spent token revokes its family), so this one is measured without its own warm-up; the
+# client_credentials run before it has warmed the same code.
 export WRK_THREADS=$THREADS
-wrk_run token-refresh "$T/oauth2/token" -s "$ROOT/bench/lua/refresh.lua" -- \
+NO_WARMUP=1 wrk_run token-refresh "$T/oauth2/token" -s "$ROOT/bench/lua/refresh.lua" -- \
   "$WORK/refresh-tokens.txt" "$(printf '%s:%s' "$KEY" "$SECRET" | base64 -w0)"
 echo "measuring: token API password (Argon2id, primary store)"
 wrk_run token-password "$T/oauth2/token" -s "$ROOT/bench/lua/form-post.lua" -- \

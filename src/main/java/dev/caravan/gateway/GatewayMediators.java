@@ -16,6 +16,7 @@ import dev.caravan.token.Revocations;
 import java.time.Duration;
 import java.util.List;
 import org.apache.camel.Exchange;
+import org.apache.camel.component.http.HttpMethods;
 import org.apache.camel.Processor;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -144,7 +145,8 @@ public class GatewayMediators {
                 throw GatewayException.badRequest("the request body could not be read");
             }
             exchange.getIn().setBody(body.length == 0 ? null : body);
-            exchange.getIn().setHeader(Exchange.HTTP_METHOD, request.method());
+            // the producer wants the enum: a String costs a type-converter scan on every call
+            exchange.getIn().setHeader(Exchange.HTTP_METHOD, httpMethod(request.method()));
             exchange.getIn().setHeader(Exchange.HTTP_PATH, backend.basePath() + api.remainingPath());
             if (request.rawQuery() != null && !request.rawQuery().isEmpty()) {
                 exchange.getIn().setHeader(Exchange.HTTP_RAW_QUERY, request.rawQuery());
@@ -152,5 +154,16 @@ public class GatewayMediators {
             }
             exchange.setProperty(BACKEND_URI, backend.endpointUri());
         };
+    }
+
+    private static final java.util.Map<String, HttpMethods> METHODS = java.util.Arrays.stream(HttpMethods.values())
+            .collect(java.util.stream.Collectors.toUnmodifiableMap(Enum::name, m -> m));
+
+    static HttpMethods httpMethod(String method) {
+        HttpMethods known = METHODS.get(method);
+        if (known == null) {
+            throw new GatewayException(405, "method_not_allowed", "this HTTP method is not supported", null);
+        }
+        return known;
     }
 }
