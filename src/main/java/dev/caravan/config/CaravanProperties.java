@@ -27,12 +27,13 @@ public record CaravanProperties(
         @Valid @NotNull @DefaultValue Gateway gateway,
         @Valid @NotNull @DefaultValue Admin admin) {
 
-    /** The traffic port: APIs and the OAuth 2.0 endpoints (served by Vert.x). */
+    /** The traffic port: APIs and the OAuth 2.0 endpoints (served by Vert.x). Idle connections close after {@code idleTimeoutSeconds}. */
     public record Traffic(
             @DefaultValue("0.0.0.0") @NotBlank String host,
             @DefaultValue("8280") @Min(0) @Max(65535) int port,
             @DefaultValue("64") @Min(1) @Max(1024) int workerPoolSize,
-            @DefaultValue("10485760") @Min(1024) long maxBodySize) {}
+            @DefaultValue("10485760") @Min(1024) long maxBodySize,
+            @DefaultValue("60") @Min(1) int idleTimeoutSeconds) {}
 
     /** The Token API: issuer, audience, lifetimes and input limits. */
     public record Token(

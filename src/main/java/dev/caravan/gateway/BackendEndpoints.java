@@ -2,24 +2,20 @@ package dev.caravan.gateway;
 
 import dev.caravan.registry.ApiDefinition;
 import java.net.URI;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
 
 /**
- * Turns an API's backend URL into the Camel endpoint the route forwards to: one endpoint per
- * backend origin, so the producer and its connection pool are reused; the API's base path and
- * the caller's remaining path travel as {@code CamelHttpPath}. The producer bridges (the
- * request URI is ours, not the caller's), never throws on 4xx/5xx, follows no redirect and
- * copies no request header into the response.
+ * Turns an API's backend URL into where the forwarder connects (scheme, host, port) and the
+ * base path the caller's remaining path is appended to. Parsed once per backend URL.
  */
 @Component
 public class BackendEndpoints {
-    static final String OPTIONS =
-            "?bridgeEndpoint=true&throwExceptionOnFailure=false&followRedirects=false&copyHeaders=false";
 
     /** Where an API's calls go. */
-    public record Backend(String endpointUri, String basePath) {}
+    public record Backend(boolean tls, String host, int port, String basePath) {}
 
     private final Map<String, Backend> byUrl = new ConcurrentHashMap<>();
 
@@ -29,15 +25,21 @@ public class BackendEndpoints {
 
     static Backend parse(String backendUrl) {
         URI uri = URI.create(backendUrl);
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase();
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) {
             throw new IllegalArgumentException("backend URL must be http or https");
         }
+        if (uri.getHost() == null) {
+            throw new IllegalArgumentException("backend URL must name a host");
+        }
+        boolean tls = scheme.equals("https");
+        int port = uri.getPort() > 0 ? uri.getPort() : tls ? 443 : 80;
         String path = uri.getRawPath() == null ? "" : uri.getRawPath();
         if (path.endsWith("/")) {
             path = path.substring(0, path.length() - 1);
         }
-        return new Backend(scheme + "://" + uri.getRawAuthority() + OPTIONS, path);
+        String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1) : uri.getHost();
+        return new Backend(tls, host, port, path);
     }
 
     /** Validation for the admin API: an absolute http(s) URL with a host, no user info, query or fragment. */

@@ -1,6 +1,5 @@
 package dev.caravan.gateway;
 
-import dev.caravan.http.RequestBodies;
 import dev.caravan.http.Responses;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -26,7 +25,6 @@ public class GatewayErrorResponse implements Processor {
     public void process(Exchange exchange) {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         GatewayException error = classify(failure);
-        RequestBodies.discard(exchange);
         exchange.getMessage().removeHeaders("*");
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", error.error());
@@ -55,7 +53,8 @@ public class GatewayErrorResponse implements Processor {
         // a timeout anywhere in the chain is a 504, even when wrapped in another I/O failure
         Throwable io = null;
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SocketTimeoutException || cause instanceof InterruptedIOException) {
+            if (cause instanceof SocketTimeoutException || cause instanceof InterruptedIOException
+                    || cause instanceof java.util.concurrent.TimeoutException) {
                 return new GatewayException(504, "backend_timeout", "the backend did not answer in time", null);
             }
             if (io == null && cause instanceof IOException) {

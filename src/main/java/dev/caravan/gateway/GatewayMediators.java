@@ -13,10 +13,8 @@ import dev.caravan.registry.LiveRegistry.ClientApp;
 import dev.caravan.registry.LiveRegistry.ResolvedApi;
 import dev.caravan.registry.Subscription;
 import dev.caravan.token.Revocations;
-import java.time.Duration;
 import java.util.List;
 import org.apache.camel.Exchange;
-import org.apache.camel.component.http.HttpMethods;
 import org.apache.camel.Processor;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -31,7 +29,7 @@ public class GatewayMediators {
     public static final String TOKEN = "caravanToken";
     public static final String CLIENT = "caravanClient";
     public static final String SUBSCRIPTION = "caravanSubscription";
-    public static final String BACKEND_URI = "caravanBackendUri";
+    public static final String BACKEND = "caravanBackend";
 
     /** Entry of the API route: only allow-listed request headers survive, matched case-insensitively. */
     @Bean
@@ -124,46 +122,33 @@ public class GatewayMediators {
     }
 
     /**
-     * Sets what the HTTP producer uses: method, backend path and query, the body (bounded by
-     * {@code caravan.traffic.max-body-size}), and the per-API endpoint URI. The backend comes
-     * from the API definition only.
+     * Sets what the forwarder uses: method, backend path and query, the body (bounded by
+     * {@code caravan.traffic.max-body-size}), and the API's backend. The backend comes from the
+     * API definition only.
      */
     @Bean
     public Processor prepareBackendRequest(BackendEndpoints endpoints, CaravanProperties properties) {
         long limit = properties.traffic().maxBodySize();
-        Duration timeout = properties.gateway().responseTimeout();
         return exchange -> {
             InboundRequest request = InboundRequest.of(exchange);
             ResolvedApi api = exchange.getProperty(API, ResolvedApi.class);
             BackendEndpoints.Backend backend = endpoints.forApi(api.api());
             byte[] body;
             try {
-                body = RequestBodies.read(exchange, limit, timeout);
+                body = RequestBodies.read(exchange, limit);
             } catch (RequestBodies.TooLargeException e) {
                 throw new GatewayException(413, "payload_too_large", "the request body is too large", null);
             } catch (RequestBodies.UnreadableException e) {
                 throw GatewayException.badRequest("the request body could not be read");
             }
             exchange.getIn().setBody(body.length == 0 ? null : body);
-            // the producer wants the enum: a String costs a type-converter scan on every call
-            exchange.getIn().setHeader(Exchange.HTTP_METHOD, httpMethod(request.method()));
+            exchange.getIn().setHeader(Exchange.HTTP_METHOD, request.method());
             exchange.getIn().setHeader(Exchange.HTTP_PATH, backend.basePath() + api.remainingPath());
             if (request.rawQuery() != null && !request.rawQuery().isEmpty()) {
                 exchange.getIn().setHeader(Exchange.HTTP_RAW_QUERY, request.rawQuery());
                 exchange.getIn().setHeader(Exchange.HTTP_QUERY, request.rawQuery());
             }
-            exchange.setProperty(BACKEND_URI, backend.endpointUri());
+            exchange.setProperty(BACKEND, backend);
         };
-    }
-
-    private static final java.util.Map<String, HttpMethods> METHODS = java.util.Arrays.stream(HttpMethods.values())
-            .collect(java.util.stream.Collectors.toUnmodifiableMap(Enum::name, m -> m));
-
-    static HttpMethods httpMethod(String method) {
-        HttpMethods known = METHODS.get(method);
-        if (known == null) {
-            throw new GatewayException(405, "method_not_allowed", "this HTTP method is not supported", null);
-        }
-        return known;
     }
 }

@@ -10,9 +10,10 @@ import org.apache.camel.Message;
 import org.apache.camel.Processor;
 
 /**
- * The entry step of every traffic route: captures the raw request as an {@link InboundRequest},
- * removes every Camel message header, and copies back only the request headers on the
- * allow-list, compared case-insensitively. Nothing named {@code Camel*} can pass, in any case.
+ * The entry step of every traffic route: removes every Camel message header and copies back,
+ * from the raw request the consumer captured ({@link InboundRequest}), only the request
+ * headers on the allow-list, compared case-insensitively. Nothing named {@code Camel*} can
+ * pass, in any case.
  */
 public class HeaderAllowList implements Processor {
     private final Set<String> allowed;
@@ -31,8 +32,11 @@ public class HeaderAllowList implements Processor {
     @Override
     public void process(Exchange exchange) {
         Message message = exchange.getIn();
-        InboundRequest request = InboundRequest.capture(message);
-        exchange.setProperty(InboundRequest.PROPERTY, request);
+        InboundRequest request = exchange.getProperty(InboundRequest.PROPERTY, InboundRequest.class);
+        if (request == null) {
+            request = InboundRequest.capture(message);
+            exchange.setProperty(InboundRequest.PROPERTY, request);
+        }
         message.removeHeaders("*");
         for (Map.Entry<String, String> header : request.headers()) {
             if (allows(header.getKey())) {

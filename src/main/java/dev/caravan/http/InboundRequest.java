@@ -1,17 +1,15 @@
 package dev.caravan.http;
 
-import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.apache.camel.component.platform.http.vertx.HttpMessage;
 
 /**
- * What the client really sent, read from the HTTP server's request rather than from Camel
- * headers (which a client must never be able to set). Kept on the exchange as a property.
+ * What the client really sent, captured by the traffic server's consumer from the raw request,
+ * never from Camel headers (which a client must never be able to set). Kept on the exchange as
+ * a property.
  */
 public record InboundRequest(String method, String path, String rawQuery, String remoteAddress,
                              List<Map.Entry<String, String>> headers) {
@@ -27,16 +25,10 @@ public record InboundRequest(String method, String path, String rawQuery, String
     }
 
     /**
-     * Captures the request. On the traffic port the message is Vert.x's {@link HttpMessage};
-     * any other message (a unit test's plain exchange) is read from its headers.
+     * The request of an exchange that did not come through the traffic server (a unit test's
+     * plain exchange, later a JMS message): read from its headers.
      */
     static InboundRequest capture(Message message) {
-        if (message instanceof HttpMessage http && http.getRequest() != null) {
-            HttpServerRequest raw = http.getRequest();
-            SocketAddress remote = raw.remoteAddress();
-            return new InboundRequest(raw.method().name(), raw.path(), raw.query(),
-                    remote == null ? null : remote.hostAddress(), raw.headers().entries());
-        }
         List<Map.Entry<String, String>> headers = new ArrayList<>();
         message.getHeaders().forEach((name, value) -> {
             if (value instanceof Iterable<?> values) {

@@ -1,6 +1,5 @@
 package dev.caravan.token;
 
-import dev.caravan.http.RequestBodies;
 import dev.caravan.http.Responses;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,7 +23,6 @@ public class OAuthErrorResponse implements Processor {
     public void process(Exchange exchange) {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         OAuthException error = failure instanceof OAuthException oauth ? oauth : unexpected(failure);
-        RequestBodies.discard(exchange);
         Object allow = exchange.getMessage().getHeader("Allow");
         exchange.getMessage().removeHeaders("*");
         if (allow != null) {

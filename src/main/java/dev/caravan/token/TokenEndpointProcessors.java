@@ -7,7 +7,6 @@ import dev.caravan.http.Responses;
 import dev.caravan.registry.LiveRegistry.ClientApp;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.caravan.userstore.LoginThrottle;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -26,7 +25,6 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 public class TokenEndpointProcessors {
     public static final String CLIENT = "caravanClient";
-    private static final Duration BODY_TIMEOUT = Duration.ofSeconds(10);
 
     /** POST only; a strictly parsed form body no larger than {@code caravan.token.max-form-bytes}. */
     @Bean
@@ -40,7 +38,7 @@ public class TokenEndpointProcessors {
             }
             byte[] body;
             try {
-                body = RequestBodies.read(exchange, limit, BODY_TIMEOUT);
+                body = RequestBodies.read(exchange, limit);
             } catch (RequestBodies.TooLargeException e) {
                 throw OAuthException.invalidRequest("the request body is too large");
             } catch (RequestBodies.UnreadableException e) {

@@ -13,7 +13,7 @@ import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import dev.caravan.demo.DemoData;
 import dev.caravan.testsupport.Http;
 import java.time.Instant;
-import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
+import dev.caravan.http.TrafficServer;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -34,7 +34,7 @@ import org.springframework.test.context.TestPropertySource;
 class ReadmeWalkthroughTest {
 
     @Autowired
-    VertxPlatformHttpServer trafficServer;
+    TrafficServer trafficServer;
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
@@ -44,7 +44,7 @@ class ReadmeWalkthroughTest {
     }
 
     private String traffic(String path) {
-        return "http://127.0.0.1:" + trafficServer.getPort() + path;
+        return "http://127.0.0.1:" + trafficServer.port() + path;
     }
 
     /** The echo backend's header names are as the JDK server normalised them: compare ignoring case. */

@@ -18,16 +18,14 @@ class BackendEndpointsTest {
     void parseWhenUrlHasAPathThenEndpointIsTheOriginAndThePathIsTheBasePath() {
         BackendEndpoints.Backend backend = BackendEndpoints.parse("http://backend.internal:8080/svc/v2/");
 
-        assertThat(backend.endpointUri()).isEqualTo("http://backend.internal:8080" + BackendEndpoints.OPTIONS);
-        assertThat(backend.basePath()).isEqualTo("/svc/v2");
+        assertThat(backend).isEqualTo(new BackendEndpoints.Backend(false, "backend.internal", 8080, "/svc/v2"));
     }
 
     @Test
     void parseWhenUrlHasNoPathThenBasePathIsEmpty() {
         BackendEndpoints.Backend backend = BackendEndpoints.parse("https://backend.internal");
 
-        assertThat(backend.endpointUri()).isEqualTo("https://backend.internal" + BackendEndpoints.OPTIONS);
-        assertThat(backend.basePath()).isEmpty();
+        assertThat(backend).isEqualTo(new BackendEndpoints.Backend(true, "backend.internal", 443, ""));
     }
 
     @Test
@@ -37,15 +35,14 @@ class BackendEndpointsTest {
 
     @Test
     void parseWhenSchemeIsUpperCaseThenItIsNormalised() {
-        assertThat(BackendEndpoints.parse("HTTPS://b:8443/x").endpointUri()).startsWith("https://b:8443?");
+        assertThat(BackendEndpoints.parse("HTTPS://b:8443/x").tls()).isTrue();
+        assertThat(BackendEndpoints.parse("HTTP://b/x").port()).isEqualTo(80);
     }
 
     @Test
-    void theProducerBridgesNeverThrowsOnErrorStatusFollowsNoRedirectAndCopiesNoHeaders() {
-        String options = BackendEndpoints.parse("http://b").endpointUri();
-
-        assertThat(options).contains("bridgeEndpoint=true", "throwExceptionOnFailure=false", "followRedirects=false",
-                "copyHeaders=false");
+    void parseWhenHostIsAnIpv6LiteralThenTheBracketsAreDropped() {
+        assertThat(BackendEndpoints.parse("http://[::1]:9000/x"))
+                .isEqualTo(new BackendEndpoints.Backend(false, "::1", 9000, "/x"));
     }
 
     @ParameterizedTest

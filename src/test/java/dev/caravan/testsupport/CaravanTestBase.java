@@ -2,7 +2,7 @@ package dev.caravan.testsupport;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
-import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
+import dev.caravan.http.TrafficServer;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -32,7 +32,7 @@ public abstract class CaravanTestBase {
     protected Fixtures fixtures;
 
     @Autowired
-    private VertxPlatformHttpServer trafficServer;
+    private TrafficServer trafficServer;
 
     @LocalServerPort
     private int managementPort;
@@ -47,7 +47,7 @@ public abstract class CaravanTestBase {
     }
 
     protected String traffic(String path) {
-        return "http://127.0.0.1:" + trafficServer.getPort() + path;
+        return "http://127.0.0.1:" + trafficServer.port() + path;
     }
 
     protected String management(String path) {
@@ -55,7 +55,7 @@ public abstract class CaravanTestBase {
     }
 
     protected int trafficPort() {
-        return trafficServer.getPort();
+        return trafficServer.port();
     }
 
     /** Password grant for the world's end user; asserts success and returns the token response. */

@@ -1,0 +1,127 @@
+package dev.caravan.gateway;
+
+import dev.caravan.config.CaravanProperties;
+import dev.caravan.http.TrafficHeaderFilterStrategy;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.support.AsyncProcessorSupport;
+import org.springframework.stereotype.Component;
+
+/**
+ * The {@code forward-backend} step: sends the prepared request to the API's backend with Vert.x's
+ * pooled, non-blocking HTTP client and puts the backend's answer (status, headers, body) on the
+ * exchange. No thread waits for the backend. Reads {@code CamelHttpMethod}, {@code CamelHttpPath},
+ * {@code CamelHttpQuery} and the message headers (mediation may have changed any of them);
+ * never forwards Camel's own or hop-by-hop headers; follows no redirect, keeps no cookie, does
+ * not decompress, does not retry. A backend that does not answer within
+ * {@code caravan.gateway.response-timeout} fails the call (504).
+ */
+@Component("forwardToBackend")
+public class BackendForwarder extends AsyncProcessorSupport {
+    private final HttpClient client;
+    private final long connectTimeoutMillis;
+    private final long responseTimeoutMillis;
+
+    public BackendForwarder(Vertx caravanVertx, CaravanProperties properties) {
+        CaravanProperties.Gateway gateway = properties.gateway();
+        this.connectTimeoutMillis = gateway.connectTimeout().toMillis();
+        this.responseTimeoutMillis = gateway.responseTimeout().toMillis();
+        HttpClientOptions options = new HttpClientOptions()
+                .setConnectTimeout((int) connectTimeoutMillis)
+                .setKeepAlive(true)
+                .setTcpNoDelay(true)
+                .setDecompressionSupported(false)
+                .setTryUseCompression(false)
+                .setVerifyHost(true);
+        this.client = caravanVertx.createHttpClient(options,
+                new PoolOptions().setHttp1MaxSize(gateway.maxConnections()));
+    }
+
+    @Override
+    public boolean process(Exchange exchange, AsyncCallback callback) {
+        Message in = exchange.getIn();
+        BackendEndpoints.Backend backend = exchange.getProperty(GatewayMediators.BACKEND, BackendEndpoints.Backend.class);
+        RequestOptions request;
+        Buffer body;
+        try {
+            request = request(in, backend);
+            Object payload = in.getBody();
+            body = payload instanceof byte[] bytes && bytes.length > 0 ? Buffer.buffer(bytes) : null;
+        } catch (RuntimeException e) {
+            exchange.setException(e);
+            callback.done(true);
+            return true;
+        }
+        client.request(request)
+                .compose(req -> body == null ? req.send() : req.send(body))
+                .compose(response -> response.body().map(received -> {
+                    Message out = exchange.getMessage();
+                    out.getHeaders().clear();
+                    MultiMap headers = response.headers();
+                    for (String name : headers.names()) {
+                        List<String> values = headers.getAll(name);
+                        out.setHeader(name, values.size() == 1 ? values.get(0) : new ArrayList<>(values));
+                    }
+                    out.setHeader(Exchange.HTTP_RESPONSE_CODE, response.statusCode());
+                    out.setBody(received);
+                    return received;
+                }))
+                .onComplete(done -> {
+                    if (done.failed()) {
+                        exchange.setException(asBackendFailure(done.cause()));
+                    }
+                    callback.done(false);
+                });
+        return false;
+    }
+
+    private RequestOptions request(Message in, BackendEndpoints.Backend backend) {
+        String method = String.valueOf(in.getHeader(Exchange.HTTP_METHOD));
+        String path = in.getHeader(Exchange.HTTP_PATH, String.class);
+        String query = in.getHeader(Exchange.HTTP_QUERY, String.class);
+        String uri = (path == null || path.isEmpty() ? "/" : path) + (query == null || query.isEmpty() ? "" : "?" + query);
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+        for (Map.Entry<String, Object> header : in.getHeaders().entrySet()) {
+            Object value = header.getValue();
+            if (value == null || TrafficHeaderFilterStrategy.isInternalOrHopByHop(header.getKey())) {
+                continue;
+            }
+            if (value instanceof Iterable<?> values) {
+                values.forEach(v -> headers.add(header.getKey(), String.valueOf(v)));
+            } else {
+                headers.add(header.getKey(), String.valueOf(value));
+            }
+        }
+        return new RequestOptions()
+                .setMethod(HttpMethod.valueOf(method))
+                .setHost(backend.host())
+                .setPort(backend.port())
+                .setSsl(backend.tls())
+                .setURI(uri)
+                .setHeaders(headers)
+                .setFollowRedirects(false)
+                .setConnectTimeout(connectTimeoutMillis)
+                .setIdleTimeout(responseTimeoutMillis);
+    }
+
+    /** Vert.x reports closed connections as runtime exceptions: make every failure an I/O failure for the error step. */
+    private static Throwable asBackendFailure(Throwable cause) {
+        if (cause instanceof IOException || cause instanceof java.util.concurrent.TimeoutException) {
+            return cause;
+        }
+        return new IOException("the backend connection failed", cause);
+    }
+}

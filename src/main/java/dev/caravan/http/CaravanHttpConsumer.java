@@ -1,0 +1,238 @@
+package dev.caravan.http;
+
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.net.SocketAddress;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePattern;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import org.apache.camel.support.DefaultConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Receives requests for one {@code caravan-http:} endpoint. The body is collected on the event
+ * loop (up to the endpoint's limit; a larger body is answered at once and the connection
+ * closed), then the route runs: on the event loop, or on a worker thread for blocking routes.
+ * The answer is the exchange's message: {@code CamelHttpResponseCode}, the headers the
+ * {@link TrafficHeaderFilterStrategy} lets out, and the body.
+ */
+public class CaravanHttpConsumer extends DefaultConsumer {
+    private static final Logger LOG = LoggerFactory.getLogger(CaravanHttpConsumer.class);
+    private static final Buffer SERVER_ERROR = Buffer.buffer(
+            "{\"error\":\"server_error\",\"error_description\":\"the server could not complete the request\"}");
+    private static final Buffer METHOD_NOT_ALLOWED = Buffer.buffer(
+            "{\"error\":\"method_not_allowed\",\"error_description\":\"this method is not allowed here\"}");
+    /** Set on an exchange whose connection must close after the answer (unread oversize body). */
+    static final String CLOSE_CONNECTION = "caravanCloseConnection";
+
+    public CaravanHttpConsumer(CaravanHttpEndpoint endpoint, Processor processor) {
+        super(endpoint, processor);
+    }
+
+    @Override
+    public CaravanHttpEndpoint getEndpoint() {
+        return (CaravanHttpEndpoint) super.getEndpoint();
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        getEndpoint().getComponent().server().register(getEndpoint().getPath(), getEndpoint().isPrefix(), this::handle);
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        getEndpoint().getComponent().server().unregister(getEndpoint().getPath(), getEndpoint().isPrefix());
+        super.doStop();
+    }
+
+    private void handle(HttpServerRequest request) {
+        CaravanHttpEndpoint endpoint = getEndpoint();
+        if (!endpoint.getMethods().isEmpty() && !endpoint.getMethods().contains(request.method().name())) {
+            request.response().setStatusCode(405)
+                    .putHeader("Allow", String.join(", ", endpoint.getMethods()))
+                    .putHeader("Content-Type", "application/json")
+                    .end(METHOD_NOT_ALLOWED);
+            return;
+        }
+        long limit = endpoint.getMaxBodySize();
+        String declared = request.getHeader("Content-Length");
+        if (declared != null && declaredTooLarge(declared, limit)) {
+            dispatch(request, ReceivedBody.TOO_LARGE);
+            return;
+        }
+        BodyCollector collector = new BodyCollector(request, limit);
+        request.handler(collector::chunk);
+        request.endHandler(v -> collector.end());
+        request.exceptionHandler(failure -> collector.failed());
+    }
+
+    private static boolean declaredTooLarge(String declared, long limit) {
+        try {
+            return Long.parseLong(declared.trim()) > limit;
+        } catch (NumberFormatException e) {
+            return true;
+        }
+    }
+
+    /** Collects one body; dispatches once, at the end or as soon as the limit is passed. */
+    private final class BodyCollector {
+        private final HttpServerRequest request;
+        private final long limit;
+        private Buffer buffer;
+        private boolean dispatched;
+
+        BodyCollector(HttpServerRequest request, long limit) {
+            this.request = request;
+            this.limit = limit;
+        }
+
+        void chunk(Buffer chunk) {
+            if (dispatched) {
+                return;
+            }
+            int size = (buffer == null ? 0 : buffer.length()) + chunk.length();
+            if (size > limit) {
+                dispatched = true;
+                buffer = null;
+                dispatch(request, ReceivedBody.TOO_LARGE);
+                return;
+            }
+            if (buffer == null) {
+                buffer = Buffer.buffer(Math.max(chunk.length(), 256));
+            }
+            buffer.appendBuffer(chunk);
+        }
+
+        void end() {
+            if (!dispatched) {
+                dispatched = true;
+                dispatch(request, buffer == null ? ReceivedBody.EMPTY : new ReceivedBody(buffer.getBytes(), false));
+            }
+        }
+
+        void failed() {
+            // the client went away mid-body: there is nobody to answer
+            dispatched = true;
+        }
+    }
+
+    private void dispatch(HttpServerRequest request, ReceivedBody body) {
+        Exchange exchange = createExchange(false);
+        exchange.setPattern(ExchangePattern.InOut);
+        SocketAddress remote = request.remoteAddress();
+        exchange.setProperty(InboundRequest.PROPERTY, new InboundRequest(request.method().name(), request.path(),
+                request.query(), remote == null ? null : remote.hostAddress(), request.headers().entries()));
+        if (body.tooLarge()) {
+            exchange.setProperty(CLOSE_CONNECTION, Boolean.TRUE);
+        }
+        exchange.getIn().setBody(body);
+        Context context = Vertx.currentContext();
+        try {
+            createUoW(exchange);
+        } catch (Exception e) {
+            fail(request, exchange, e);
+            return;
+        }
+        if (getEndpoint().isBlocking()) {
+            context.executeBlocking(() -> {
+                getProcessor().process(exchange);
+                return null;
+            }, false).onComplete(done -> respond(request, exchange, done.cause()));
+        } else {
+            getAsyncProcessor().process(exchange, doneSync -> {
+                if (Vertx.currentContext() == context) {
+                    respond(request, exchange, null);
+                } else {
+                    context.runOnContext(v -> respond(request, exchange, null));
+                }
+            });
+        }
+    }
+
+    private void respond(HttpServerRequest request, Exchange exchange, Throwable failure) {
+        try {
+            Throwable unhandled = failure != null ? failure : exchange.getException();
+            if (unhandled != null) {
+                fail(request, exchange, unhandled);
+                return;
+            }
+            Message message = exchange.getMessage();
+            HttpServerResponse response = request.response();
+            response.setStatusCode(message.getHeader(Exchange.HTTP_RESPONSE_CODE, 200, Integer.class));
+            TrafficHeaderFilterStrategy filter = getEndpoint().getComponent().headers();
+            for (Map.Entry<String, Object> header : message.getHeaders().entrySet()) {
+                Object value = header.getValue();
+                if (value == null || filter.applyFilterToCamelHeaders(header.getKey(), value, exchange)) {
+                    continue;
+                }
+                if (value instanceof Iterable<?> values) {
+                    for (Object v : values) {
+                        response.headers().add(header.getKey(), String.valueOf(v));
+                    }
+                } else {
+                    response.headers().add(header.getKey(), String.valueOf(value));
+                }
+            }
+            if (Boolean.TRUE.equals(exchange.getProperty(CLOSE_CONNECTION))) {
+                response.putHeader("Connection", "close");
+                response.end(body(exchange, message)).onComplete(v -> request.connection().close());
+            } else {
+                response.end(body(exchange, message));
+            }
+        } catch (Exception e) {
+            fail(request, exchange, e);
+            return;
+        }
+        finish(exchange);
+    }
+
+    private static Buffer body(Exchange exchange, Message message) throws Exception {
+        Object body = message.getBody();
+        if (body == null || body instanceof ReceivedBody) {
+            return Buffer.buffer();
+        }
+        if (body instanceof Buffer buffer) {
+            return buffer;
+        }
+        if (body instanceof byte[] bytes) {
+            return Buffer.buffer(bytes);
+        }
+        if (body instanceof String text) {
+            return Buffer.buffer(text.getBytes(StandardCharsets.UTF_8));
+        }
+        if (body instanceof InputStream in) {
+            try (in) {
+                return Buffer.buffer(in.readAllBytes());
+            }
+        }
+        byte[] converted = exchange.getContext().getTypeConverter().mandatoryConvertTo(byte[].class, exchange, body);
+        return Buffer.buffer(converted);
+    }
+
+    private void fail(HttpServerRequest request, Exchange exchange, Throwable failure) {
+        LOG.error("traffic route {} failed: {}", getEndpoint().getPath(), failure.getClass().getName());
+        HttpServerResponse response = request.response();
+        if (!response.ended()) {
+            if (!response.headWritten()) {
+                response.headers().clear();
+                response.setStatusCode(500).putHeader("Content-Type", "application/json");
+            }
+            response.end(SERVER_ERROR);
+        }
+        finish(exchange);
+    }
+
+    private void finish(Exchange exchange) {
+        doneUoW(exchange);
+        releaseExchange(exchange, false);
+    }
+}
