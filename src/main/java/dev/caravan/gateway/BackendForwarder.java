@@ -13,6 +13,8 @@ import io.vertx.core.http.RequestOptions;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import java.util.Map;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
@@ -25,7 +27,8 @@ import org.springframework.stereotype.Component;
  * pooled, non-blocking HTTP client and puts the backend's answer (status, headers, body) on the
  * exchange. No thread waits for the backend. Reads {@code CamelHttpMethod}, {@code CamelHttpPath},
  * {@code CamelHttpQuery} and the message headers (mediation may have changed any of them);
- * never forwards Camel's own or hop-by-hop headers; follows no redirect, keeps no cookie, does
+ * never forwards Camel's own or hop-by-hop headers, in either direction (including those a
+ * backend names in its {@code Connection} header); follows no redirect, keeps no cookie, does
  * not decompress, does not retry. A backend that does not answer within
  * {@code caravan.gateway.response-timeout} fails the call (504).
  */
@@ -71,7 +74,14 @@ public class BackendForwarder extends AsyncProcessorSupport {
                     Message out = exchange.getMessage();
                     out.getHeaders().clear();
                     MultiMap headers = response.headers();
+                    List<String> connection = headers.getAll("Connection");
+                    Set<String> hopByHop = connection.isEmpty() ? Set.of()
+                            : TrafficHeaderFilterStrategy.connectionTokens(connection);
                     for (String name : headers.names()) {
+                        if (TrafficHeaderFilterStrategy.isInternalOrHopByHop(name)
+                                || (!hopByHop.isEmpty() && hopByHop.contains(name.toLowerCase(Locale.ROOT)))) {
+                            continue;
+                        }
                         List<String> values = headers.getAll(name);
                         out.setHeader(name, values.size() == 1 ? values.get(0) : new ArrayList<>(values));
                     }

@@ -1,5 +1,6 @@
 package dev.caravan.http;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.apache.camel.Exchange;
@@ -17,6 +18,7 @@ import org.apache.camel.spi.HeaderFilterStrategy;
  * hop-by-hop headers and those the server computes itself.
  */
 public class TrafficHeaderFilterStrategy implements HeaderFilterStrategy {
+    private static final String CONNECTION_NAMED = "caravanConnectionNamed";
     private static final Set<String> NEVER_OUT = Set.of(
             "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection", "te",
             "trailer", "trailers", "transfer-encoding", "upgrade", "content-length", "host", "server");
@@ -26,18 +28,34 @@ public class TrafficHeaderFilterStrategy implements HeaderFilterStrategy {
         return isInternalOrHopByHop(headerName) || namedByConnection(headerName, exchange);
     }
 
-    /** Headers a backend lists in its own {@code Connection} header are hop-by-hop too (RFC 9110 §7.6.1). */
+    /** Headers listed in the message's own {@code Connection} header are hop-by-hop too (RFC 9110 §7.6.1). */
     private static boolean namedByConnection(String headerName, Exchange exchange) {
         Object connection = exchange == null ? null : exchange.getMessage().getHeader("Connection");
         if (connection == null) {
             return false;
         }
-        for (String token : String.valueOf(connection).split("[,\\[\\]\\s]+")) {
-            if (token.equalsIgnoreCase(headerName)) {
-                return true;
+        @SuppressWarnings("unchecked")
+        Set<String> named = exchange.getProperty(CONNECTION_NAMED, Set.class);
+        if (named == null) {
+            named = connectionTokens(connection);
+            exchange.setProperty(CONNECTION_NAMED, named);
+        }
+        return named.contains(headerName.toLowerCase(Locale.ROOT));
+    }
+
+    /** The lower-cased header names a {@code Connection} value (a string or a list of them) lists. */
+    public static Set<String> connectionTokens(Object connection) {
+        Set<String> names = new java.util.HashSet<>();
+        Iterable<?> values = connection instanceof Iterable<?> list ? list : List.of(connection);
+        for (Object value : values) {
+            for (String token : String.valueOf(value).split(",")) {
+                String name = token.trim().toLowerCase(Locale.ROOT);
+                if (!name.isEmpty()) {
+                    names.add(name);
+                }
             }
         }
-        return false;
+        return names;
     }
 
     @Override

@@ -291,4 +291,16 @@ class ApiCallForwardingTest extends CaravanTestBase {
         assertThat(response.header("Server")).isNull();
         assertThat(response.headers().map().keySet()).noneMatch(name -> name.toLowerCase().startsWith("camel"));
     }
+
+    @Test
+    void headersTheBackendNamesInItsConnectionHeaderAreNotRelayed() {
+        backend.withResponseHeaders(Map.of("Connection", "X-Backend-Session, keep-alive",
+                "X-Backend-Session", "internal-session-id", "X-Kept", "yes"));
+
+        Http.Response response = Http.get(api("/items"), "Authorization", bearer());
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.header("X-Kept")).isEqualTo("yes");
+        assertThat(response.header("X-Backend-Session")).isNull();
+    }
 }
