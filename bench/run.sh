@@ -166,7 +166,7 @@ export WRK_THREADS=$THREADS
 NO_WARMUP=1 wrk_run token-refresh "$T/oauth2/token" -s "$ROOT/bench/lua/refresh.lua" -- \
   "$WORK/refresh-tokens.txt" "$(printf '%s:%s' "$KEY" "$SECRET" | base64 -w0)"
 echo "measuring: token API password (Argon2id, primary store)"
-wrk_run token-password "$T/oauth2/token" -s "$ROOT/bench/lua/form-post.lua" -- \
+wrk_run token-password "$T/oauth2/token" --timeout 10s -s "$ROOT/bench/lua/form-post.lua" -- \
   "grant_type=password&username=jane%40bench&password=jane-bench-password" \
   "$(printf '%s:%s' "$KEY" "$SECRET" | base64 -w0)"
 

@@ -92,6 +92,13 @@ class AdminExceptionHandler {
                 new ErrorBody("conflict", "the resource already exists", null));
     }
 
+    /** Password hashing is saturated (creating or changing a user): try again shortly. */
+    @ExceptionHandler(dev.caravan.userstore.PasswordHasher.BusyException.class)
+    ResponseEntity<ErrorBody> busy() {
+        return json(ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "1"),
+                new ErrorBody("temporarily_unavailable", "the server is busy; try again shortly", null));
+    }
+
     @ExceptionHandler(Exception.class)
     ResponseEntity<ErrorBody> unexpected(Exception error) throws Exception {
         if (error instanceof org.springframework.web.ErrorResponse response) {

@@ -47,7 +47,9 @@ public record CaravanProperties(
             @DefaultValue("60s") @NotNull Duration clockSkew,
             @DefaultValue("10") @Min(1) int maxFailuresPerUser,
             @DefaultValue("100") @Min(1) int maxFailuresPerAddress,
-            @DefaultValue("15m") @NotNull Duration failureWindow) {}
+            @DefaultValue("15m") @NotNull Duration failureWindow,
+            @DefaultValue("0") @Min(0) int maxConcurrentPasswordHashes,
+            @DefaultValue("5s") @NotNull Duration passwordHashWait) {}
 
     /** The JWT the gateway sends to backends with each call. */
     public record BackendJwt(

@@ -62,7 +62,7 @@ public class PasswordGrant implements GrantHandler {
             return issuer.forEndUser(client, organization, accepted.user().username(), scope);
         }
         if (verdict instanceof Verification.Unavailable) {
-            throw OAuthException.temporarilyUnavailable("the userstore cannot be reached; try again later");
+            throw OAuthException.temporarilyUnavailable("the user cannot be verified right now; try again later");
         }
         throw OAuthException.invalidGrant(BAD_CREDENTIALS);
     }

@@ -1,11 +1,22 @@
 package dev.caravan.userstore;
 
+import dev.caravan.config.CaravanProperties;
+import java.time.Duration;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
 import org.springframework.stereotype.Component;
 
 /**
  * Argon2id at the OWASP Password Storage Cheat Sheet's baseline: 19 MiB of memory, 2 passes,
  * parallelism 1, 16-byte salt, 32-byte hash, stored as a PHC string ({@code $argon2id$v=19$m=19456,t=2,p=1$...}).
+ *
+ * <p>Each hash needs 19 MiB and a core's worth of work, so at most
+ * {@code caravan.token.max-concurrent-password-hashes} (default: the number of cores) run at
+ * once; a caller waits up to {@code password-hash-wait} for its turn and then gets
+ * {@link BusyException}. Without this bound a burst of logins exhausts the heap.
  */
 @Component
 public class PasswordHasher {
@@ -19,18 +30,58 @@ public class PasswordHasher {
             new Argon2PasswordEncoder(SALT_BYTES, HASH_BYTES, PARALLELISM, MEMORY_KIB, ITERATIONS);
     /** Verified against when a user does not exist, so that unknown users cost the same time as known ones. */
     private final String decoy = encoder.encode("decoy-password-never-valid");
+    private final Semaphore permits;
+    private final long waitMillis;
+
+    /** Too many hashes are running; the caller should answer "try again later". */
+    public static class BusyException extends RuntimeException {
+        public BusyException() {
+            super("too many password checks are running", null, false, false);
+        }
+    }
+
+    public PasswordHasher() {
+        this(0, Duration.ofSeconds(5));
+    }
+
+    @Autowired
+    public PasswordHasher(CaravanProperties properties) {
+        this(properties.token().maxConcurrentPasswordHashes(), properties.token().passwordHashWait());
+    }
+
+    public PasswordHasher(int maxConcurrent, Duration wait) {
+        int permits = maxConcurrent > 0 ? maxConcurrent : Math.max(1, Runtime.getRuntime().availableProcessors());
+        this.permits = new Semaphore(permits, true);
+        this.waitMillis = wait.toMillis();
+    }
 
     public String hash(CharSequence password) {
-        return encoder.encode(password);
+        return limited(() -> encoder.encode(password));
     }
 
     public boolean matches(CharSequence password, String hash) {
-        return hash != null && encoder.matches(password, hash);
+        return hash != null && limited(() -> encoder.matches(password, hash));
     }
 
     /** Spend the same work as a real verification, then fail. */
     public boolean burnDecoy(CharSequence password) {
-        encoder.matches(password, decoy);
+        limited(() -> encoder.matches(password, decoy));
         return false;
+    }
+
+    private <T> T limited(Supplier<T> work) {
+        try {
+            if (!permits.tryAcquire(waitMillis, TimeUnit.MILLISECONDS)) {
+                throw new BusyException();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BusyException();
+        }
+        try {
+            return work.get();
+        } finally {
+            permits.release();
+        }
     }
 }

@@ -26,6 +26,14 @@ public class PrimaryUserStore implements UserStore {
 
     @Override
     public Verification verify(String organization, String username, char[] password) {
+        try {
+            return check(organization, username, password);
+        } catch (PasswordHasher.BusyException e) {
+            return new Verification.Unavailable("password checks are saturated");
+        }
+    }
+
+    private Verification check(String organization, String username, char[] password) {
         CharBuffer secret = CharBuffer.wrap(password);
         Optional<PrimaryUser> found = organizations.findByName(organization)
                 .flatMap(org -> users.find(org.id(), username));

@@ -63,4 +63,41 @@ class PasswordHasherTest {
         assertThat(HASHER.burnDecoy(PASSWORD)).isFalse();
         assertThat(HASHER.burnDecoy("decoy-password-never-valid")).isFalse();
     }
+
+    @Test
+    void whenMoreHashesThanPermitsRunAtOnceThenTheOverflowIsRefusedNotQueuedForever() throws Exception {
+        PasswordHasher oneAtATime = new PasswordHasher(1, java.time.Duration.ofMillis(1));
+        String hash = HASHER.hash(PASSWORD);
+        int callers = 4;
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(callers);
+        try {
+            java.util.List<java.util.concurrent.Future<Boolean>> results = new java.util.ArrayList<>();
+            for (int i = 0; i < callers; i++) {
+                results.add(pool.submit(() -> {
+                    start.await();
+                    return oneAtATime.matches(PASSWORD, hash);
+                }));
+            }
+            start.countDown();
+            int accepted = 0;
+            int busy = 0;
+            for (var result : results) {
+                try {
+                    if (result.get()) {
+                        accepted++;
+                    }
+                } catch (java.util.concurrent.ExecutionException e) {
+                    assertThat(e.getCause()).isInstanceOf(PasswordHasher.BusyException.class);
+                    busy++;
+                }
+            }
+            // an Argon2id check at 19 MiB takes far longer than the 1 ms anyone waits for the single permit
+            assertThat(accepted).isGreaterThanOrEqualTo(1);
+            assertThat(busy).isGreaterThanOrEqualTo(1);
+            assertThat(accepted + busy).isEqualTo(callers);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }
