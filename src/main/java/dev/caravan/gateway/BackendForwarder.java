@@ -111,6 +111,8 @@ public class BackendForwarder extends AsyncProcessorSupport {
             }
             if (value instanceof Iterable<?> values) {
                 values.forEach(v -> headers.add(header.getKey(), String.valueOf(v)));
+            } else if (value instanceof CharSequence text) {
+                headers.add(header.getKey(), text);
             } else {
                 headers.add(header.getKey(), String.valueOf(value));
             }

@@ -115,7 +115,7 @@ public class GatewayMediators {
                 return;
             }
             ResolvedApi api = exchange.getProperty(API, ResolvedApi.class);
-            String jwt = backendJwts.assertion(exchange.getProperty(TOKEN, AccessTokenClaims.class), api.api(),
+            CharSequence jwt = backendJwts.assertion(exchange.getProperty(TOKEN, AccessTokenClaims.class), api.api(),
                     exchange.getProperty(CLIENT, ClientApp.class), exchange.getProperty(SUBSCRIPTION, Subscription.class));
             exchange.getIn().setHeader(backendJwts.header(), jwt);
         };

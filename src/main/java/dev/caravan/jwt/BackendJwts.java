@@ -7,6 +7,7 @@ import dev.caravan.config.CaravanProperties;
 import dev.caravan.registry.ApiDefinition;
 import dev.caravan.registry.LiveRegistry.ClientApp;
 import dev.caravan.registry.Subscription;
+import io.netty.util.AsciiString;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,7 +31,8 @@ public class BackendJwts {
     /** A cached assertion is not handed out in the last part of its life. */
     static final Duration REFRESH_MARGIN = Duration.ofSeconds(30);
 
-    private record Entry(String value, Instant expiresAt) {}
+    /** The value is kept as ASCII bytes: it is written into a header on every call. */
+    private record Entry(AsciiString value, Instant expiresAt) {}
 
     private final SigningKeys keys;
     private final CaravanProperties.BackendJwt settings;
@@ -74,7 +76,9 @@ public class BackendJwts {
         return settings.header();
     }
 
-    public String assertion(AccessTokenClaims token, ApiDefinition api, ClientApp client, Subscription subscription) {
+    /** The signed assertion, as an ASCII character sequence ({@code toString()} gives the JWT). */
+    public CharSequence assertion(AccessTokenClaims token, ApiDefinition api, ClientApp client,
+                                  Subscription subscription) {
         String key = token.jti() + "|" + api.id();
         Entry entry = cache.getIfPresent(key);
         if (entry == null || !entry.expiresAt().minus(REFRESH_MARGIN).isAfter(clock.instant())) {
@@ -118,7 +122,7 @@ public class BackendJwts {
         jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
         jws.setHeader("typ", "JWT");
         try {
-            return new Entry(jws.getCompactSerialization(), Instant.ofEpochSecond(expires.getEpochSecond()));
+            return new Entry(new AsciiString(jws.getCompactSerialization()), Instant.ofEpochSecond(expires.getEpochSecond()));
         } catch (JoseException e) {
             throw new IllegalStateException("backend JWT could not be signed", e);
         }

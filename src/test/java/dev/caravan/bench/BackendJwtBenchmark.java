@@ -65,17 +65,17 @@ public class BackendJwtBenchmark {
         subscription = rig.registry.subscription(client.application().id(), api.id()).orElseThrow();
         privateKey = rig.keys.signingKey().getPrivateKey();
         keyId = rig.keys.signingKey().getKeyId();
-        String assertion = backendJwts.assertion(token, api, client, subscription);
+        String assertion = backendJwts.assertion(token, api, client, subscription).toString();
         payload = new String(Base64.getUrlDecoder().decode(assertion.split("\\.")[1]), StandardCharsets.UTF_8);
     }
 
     @Benchmark
-    public String assertionHit() {
+    public CharSequence assertionHit() {
         return backendJwts.assertion(token, api, client, subscription);
     }
 
     @Benchmark
-    public String assertionMiss() {
+    public CharSequence assertionMiss() {
         AccessTokenClaims another = new AccessTokenClaims("bench-" + fresh++, token.subject(), token.clientId(),
                 token.organization(), token.username(), token.scope(), token.family(), token.issuedAt(),
                 token.expiresAt());
