@@ -1,28 +1,46 @@
-"""Turns the rows of one bench run into the Markdown table with ratios to the nginx proxy."""
+"""Turns the rows of one bench run into the Markdown table with ratios to the nginx proxy.
+
+Rows named NAME.ROUND are rounds of the same target (the nginx proxy and Caravan alternate);
+the table shows their mean, and the ratios are given per round and as the mean of the rounds.
+"""
+import statistics
 import sys
 
-rows_path, rss_kb, heap, duration, threads, connections = sys.argv[1:7]
-rows = {}
+rows_path, rss_kb, heap, duration, threads, connections, rounds = sys.argv[1:8]
+runs = {}
 for line in open(rows_path):
     name, rps, p50, p99, non2xx, errors, total = line.strip().split("|")
-    rows[name] = dict(rps=float(rps), p50=float(p50), p99=float(p99), non2xx=int(non2xx), errors=int(errors),
-                      total=int(total))
+    base, _, rnd = name.partition(".")
+    runs.setdefault(base, []).append(dict(round=rnd, rps=float(rps), p50=float(p50), p99=float(p99),
+                                          non2xx=int(non2xx), errors=int(errors), total=int(total)))
 
 print(f"wrk: {threads} threads, {connections} connections, {duration} per measurement after a warm-up; "
-      f"1 KiB response body; everything on this machine")
+      f"1 KiB response body; everything on this machine; nginx proxy and Caravan alternate over {rounds} rounds")
 print()
 print("| target | req/s | p50 ms | p99 ms | non-2xx | socket errors | requests |")
 print("|---|---:|---:|---:|---:|---:|---:|")
-for name, r in rows.items():
-    print(f"| {name} | {r['rps']:.0f} | {r['p50']:.2f} | {r['p99']:.2f} | {r['non2xx']} | {r['errors']} | {r['total']} |")
+for name, rs in runs.items():
+    mean = lambda key: statistics.fmean(r[key] for r in rs)
+    total = lambda key: sum(r[key] for r in rs)
+    label = name if len(rs) == 1 else f"{name} (mean of {len(rs)})"
+    print(f"| {label} | {mean('rps'):.0f} | {mean('p50'):.2f} | {mean('p99'):.2f} | {total('non2xx')} "
+          f"| {total('errors')} | {total('total')} |")
 print()
-proxy, api = rows.get("nginx-proxy"), rows.get("caravan-api")
-if proxy and api and proxy["rps"] > 0:
-    print(f"- Caravan API call / nginx proxy, throughput: **{api['rps'] / proxy['rps']:.2f}** (target >= 0.50)")
-    print(f"- Caravan API call / nginx proxy, p99 latency: **{api['p99'] / proxy['p99']:.2f}** (target <= 3.0)")
+proxy, api = runs.get("nginx-proxy"), runs.get("caravan-api")
+if proxy and api:
+    pairs = list(zip(proxy, api))
+    throughput = [a["rps"] / p["rps"] for p, a in pairs if p["rps"] > 0]
+    latency = [a["p99"] / p["p99"] for p, a in pairs if p["p99"] > 0]
+    per_round = ", ".join(f"{t:.2f}" for t in throughput)
+    print(f"- Caravan API call / nginx proxy, throughput: **{statistics.fmean(throughput):.2f}** "
+          f"(rounds: {per_round}; target >= 0.50)")
+    per_round = ", ".join(f"{t:.2f}" for t in latency)
+    print(f"- Caravan API call / nginx proxy, p99 latency: **{statistics.fmean(latency):.2f}** "
+          f"(rounds: {per_round}; target <= 3.0)")
 for name, target in (("token-client-credentials", 1500), ("token-refresh", 1000)):
-    if name in rows:
-        print(f"- {name}: {rows[name]['rps']:.0f}/s (target >= {target}/s)")
-if "token-password" in rows:
-    print(f"- token-password: {rows['token-password']['rps']:.0f}/s (Argon2id m=19 MiB t=2 p=1 per login)")
-print(f"- Caravan heap cap {heap}; resident memory after the API run: {int(rss_kb) // 1024} MiB")
+    if name in runs:
+        print(f"- {name}: {runs[name][0]['rps']:.0f}/s (target >= {target}/s)")
+if "token-password" in runs:
+    print(f"- token-password: {runs['token-password'][0]['rps']:.0f}/s "
+          f"(Argon2id m=19 MiB t=2 p=1 per login, at most one per core at a time)")
+print(f"- Caravan heap cap {heap}; resident memory after the API runs: {int(rss_kb) // 1024} MiB")

@@ -17,6 +17,7 @@ cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 
 DURATION=${DURATION:-60s}
+ROUNDS=${ROUNDS:-2}
 WARMUP=${WARMUP:-15s}
 THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-64}
@@ -141,12 +142,16 @@ wrk_run() {
 }
 : > "$WORK/rows"
 echo "measuring: backend direct"; wrk_run backend "http://127.0.0.1:$BACKEND_PORT/data/item"
-echo "measuring: nginx proxy";    wrk_run nginx-proxy "http://127.0.0.1:$PROXY_PORT/data/item"
-echo "measuring: caravan API call (token check, subscription, backend JWT, forward)"
-wrk_run caravan-api "$T/bench/1.0/item" -H "Authorization: Bearer $TOKEN"
+# the baseline and Caravan alternate, round after round, so drift on a shared machine hits both
+for round in $(seq 1 "$ROUNDS"); do
+  echo "measuring (round $round/$ROUNDS): nginx proxy"
+  wrk_run "nginx-proxy.$round" "http://127.0.0.1:$PROXY_PORT/data/item"
+  echo "measuring (round $round/$ROUNDS): caravan API call (token check, subscription, backend JWT, forward)"
+  wrk_run "caravan-api.$round" "$T/bench/1.0/item" -H "Authorization: Bearer $TOKEN"
+done
 RSS_KB=$(awk '/VmRSS/ {print $2}' /proc/$CARAVAN_PID/status)
 if [ -n "${ONLY_API:-}" ]; then
-  python3 "$ROOT/bench/report.py" "$WORK/rows" "$RSS_KB" "$HEAP" "$DURATION" "$THREADS" "$CONNECTIONS" > "$RESULTS"
+  python3 "$ROOT/bench/report.py" "$WORK/rows" "$RSS_KB" "$HEAP" "$DURATION" "$THREADS" "$CONNECTIONS" "$ROUNDS" > "$RESULTS"
   cat "$RESULTS"; echo; echo "results: $RESULTS"; exit 0
 fi
 
@@ -170,7 +175,7 @@ wrk_run token-password "$T/oauth2/token" --timeout 10s -s "$ROOT/bench/lua/form-
   "grant_type=password&username=jane%40bench&password=jane-bench-password" \
   "$(printf '%s:%s' "$KEY" "$SECRET" | base64 -w0)"
 
-python3 "$ROOT/bench/report.py" "$WORK/rows" "$RSS_KB" "$HEAP" "$DURATION" "$THREADS" "$CONNECTIONS" > "$RESULTS"
+python3 "$ROOT/bench/report.py" "$WORK/rows" "$RSS_KB" "$HEAP" "$DURATION" "$THREADS" "$CONNECTIONS" "$ROUNDS" > "$RESULTS"
 cat "$RESULTS"
 echo
 echo "results: $RESULTS"

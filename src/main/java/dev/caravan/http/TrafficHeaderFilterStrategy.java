@@ -19,9 +19,15 @@ import org.apache.camel.spi.HeaderFilterStrategy;
  */
 public class TrafficHeaderFilterStrategy implements HeaderFilterStrategy {
     private static final String CONNECTION_NAMED = "caravanConnectionNamed";
-    private static final Set<String> NEVER_OUT = Set.of(
+    private static final Set<String> NEVER_OUT = caseInsensitive(
             "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection", "te",
             "trailer", "trailers", "transfer-encoding", "upgrade", "content-length", "host", "server");
+
+    private static Set<String> caseInsensitive(String... names) {
+        java.util.TreeSet<String> set = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        set.addAll(List.of(names));
+        return java.util.Collections.unmodifiableSet(set);
+    }
 
     @Override
     public boolean applyFilterToCamelHeaders(String headerName, Object headerValue, Exchange exchange) {
@@ -63,9 +69,11 @@ public class TrafficHeaderFilterStrategy implements HeaderFilterStrategy {
         return true;
     }
 
+    /** Called for every header, in both directions: compares without allocating. */
     public static boolean isInternalOrHopByHop(String headerName) {
-        String lower = headerName.toLowerCase(Locale.ROOT);
-        return lower.startsWith("camel") || lower.startsWith("org.apache.camel") || lower.startsWith("caravan")
-                || NEVER_OUT.contains(lower);
+        return headerName.regionMatches(true, 0, "camel", 0, 5)
+                || headerName.regionMatches(true, 0, "org.apache.camel", 0, 16)
+                || headerName.regionMatches(true, 0, "caravan", 0, 7)
+                || NEVER_OUT.contains(headerName);
     }
 }
