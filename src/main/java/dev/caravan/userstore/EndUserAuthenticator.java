@@ -1,6 +1,5 @@
 package dev.caravan.userstore;
 
-import dev.caravan.registry.OrganizationRepository;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
@@ -11,16 +10,10 @@ import org.springframework.stereotype.Component;
 @Component
 public class EndUserAuthenticator {
     private final PrimaryUserStore primary;
-    private final PrimaryUserRepository primaryUsers;
-    private final OrganizationRepository organizations;
     private final SecondaryUserStores secondary;
 
-    public EndUserAuthenticator(PrimaryUserStore primary, PrimaryUserRepository primaryUsers,
-                                OrganizationRepository organizations,
-                                ObjectProvider<SecondaryUserStores> secondary) {
+    public EndUserAuthenticator(PrimaryUserStore primary, ObjectProvider<SecondaryUserStores> secondary) {
         this.primary = primary;
-        this.primaryUsers = primaryUsers;
-        this.organizations = organizations;
         this.secondary = secondary.getIfAvailable(() -> SecondaryUserStores.NONE);
     }
 
@@ -32,11 +25,7 @@ public class EndUserAuthenticator {
         if (organization == null || username == null) {
             return false;
         }
-        var org = organizations.findByName(organization);
-        if (org.isEmpty()) {
-            return false;
-        }
-        var user = primaryUsers.find(org.get().id(), username);
+        var user = primary.find(organization, username);
         if (user.isPresent()) {
             return user.get().enabled();
         }

@@ -35,8 +35,7 @@ public class PrimaryUserStore implements UserStore {
 
     private Verification check(String organization, String username, char[] password) {
         CharBuffer secret = CharBuffer.wrap(password);
-        Optional<PrimaryUser> found = organizations.findByName(organization)
-                .flatMap(org -> users.find(org.id(), username));
+        Optional<PrimaryUser> found = find(organization, username);
         if (found.isEmpty()) {
             hasher.burnDecoy(secret);
             return new Verification.UnknownUser();
@@ -51,9 +50,13 @@ public class PrimaryUserStore implements UserStore {
 
     @Override
     public Optional<AuthenticatedUser> lookup(String organization, String username) {
-        return organizations.findByName(organization)
-                .flatMap(org -> users.find(org.id(), username))
+        return find(organization, username)
                 .map(user -> toAuthenticated(user, organization));
+    }
+
+    /** The user of this store named {@code username} in the organization named {@code organization}. */
+    public Optional<PrimaryUser> find(String organization, String username) {
+        return organizations.findByName(organization).flatMap(org -> users.find(org.id(), username));
     }
 
     private AuthenticatedUser toAuthenticated(PrimaryUser user, String organization) {
