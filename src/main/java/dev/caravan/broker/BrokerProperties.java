@@ -1,0 +1,54 @@
+package dev.caravan.broker;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The ActiveMQ Artemis broker that carries userstore verification and audit events.
+ *
+ * <p>By default Caravan embeds the broker: the gateway talks to it in-VM, and agents behind an
+ * organization's firewall connect to its TCP acceptor ({@code tcp}) with the broker credentials.
+ * With {@code embedded: false} Caravan connects to an external broker at {@code url} instead.
+ *
+ * @param embedded whether to run the broker inside this process
+ * @param url      where to connect; {@code vm://0} reaches the embedded broker
+ * @param user     broker user; the embedded broker accepts exactly this user
+ * @param password broker password; empty means a random one per start (in-VM use only: agents
+ *                 cannot connect until one is set)
+ * @param dataDir  the embedded broker's journal, bindings, paging and large-message directories
+ * @param persistent whether the embedded broker journals persistent messages (audit events)
+ */
+@Validated
+@ConfigurationProperties("caravan.broker")
+public record BrokerProperties(
+        @DefaultValue("true") boolean embedded,
+        @DefaultValue("vm://0") @NotBlank String url,
+        @DefaultValue("caravan") @NotBlank String user,
+        @DefaultValue("") String password,
+        @DefaultValue("./data/artemis") @NotBlank String dataDir,
+        @DefaultValue("true") boolean persistent,
+        @Valid @NotNull @DefaultValue Tcp tcp) {
+
+    /** The embedded broker's TCP acceptor for agents; loopback only unless configured otherwise. */
+    public record Tcp(
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue("127.0.0.1") @NotBlank String host,
+            @DefaultValue("61616") @Min(1) @Max(65535) int port) {}
+
+    public boolean hasPassword() {
+        return password != null && !password.isEmpty();
+    }
+
+    @Override
+    public String toString() {
+        return "BrokerProperties[embedded=" + embedded + ", url=" + url + ", user=" + user
+                + ", password=" + (hasPassword() ? "<set>" : "<random>") + ", dataDir=" + dataDir
+                + ", persistent=" + persistent + ", tcp=" + tcp + "]";
+    }
+}

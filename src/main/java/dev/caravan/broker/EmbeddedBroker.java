@@ -1,0 +1,118 @@
+package dev.caravan.broker;
+
+import java.nio.file.Path;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.config.Configuration;
+import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * The Artemis broker inside the gateway: an in-VM acceptor for the gateway's own connections and,
+ * unless disabled, a loopback TCP acceptor for agents. Security is on; the only user is the
+ * configured broker user. Persistent messages (security audit events) are journaled under
+ * {@code caravan.broker.data-dir}; userstore requests are non-persistent and never written.
+ */
+public class EmbeddedBroker implements SmartLifecycle {
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedBroker.class);
+
+    private final BrokerProperties properties;
+    private final BrokerCredentials credentials;
+    private EmbeddedActiveMQ server;
+
+    public EmbeddedBroker(BrokerProperties properties, BrokerCredentials credentials) {
+        this.properties = properties;
+        this.credentials = credentials;
+    }
+
+    Configuration configuration() throws Exception {
+        Path data = Path.of(properties.dataDir()).toAbsolutePath();
+        ConfigurationImpl config = new ConfigurationImpl();
+        config.setName("caravan");
+        config.setPersistenceEnabled(properties.persistent());
+        config.setJournalDirectory(data.resolve("journal").toString());
+        config.setBindingsDirectory(data.resolve("bindings").toString());
+        config.setPagingDirectory(data.resolve("paging").toString());
+        config.setLargeMessagesDirectory(data.resolve("large-messages").toString());
+        config.setNodeManagerLockDirectory(data.toString());
+        config.setJMXManagementEnabled(false);
+        config.setSecurityEnabled(true);
+        config.setGracefulShutdownEnabled(true);
+        config.setGracefulShutdownTimeout(2000);
+        config.addAcceptorConfiguration("in-vm", inVmUrl());
+        if (properties.tcp().enabled()) {
+            config.addAcceptorConfiguration("agents",
+                    "tcp://" + properties.tcp().host() + ":" + properties.tcp().port() + "?protocols=CORE");
+        }
+        AddressSettings defaults = new AddressSettings()
+                .setAutoCreateQueues(true)
+                .setAutoCreateAddresses(true)
+                .setMaxSizeBytes(64L * 1024 * 1024)
+                .setAddressFullMessagePolicy(AddressFullMessagePolicy.PAGE)
+                .setMaxDeliveryAttempts(10)
+                .setRedeliveryDelay(500)
+                .setDeadLetterAddress(SimpleString.of("DLQ"))
+                .setExpiryAddress(null);
+        config.addAddressSetting("#", defaults);
+        return config;
+    }
+
+    /** The in-VM acceptor matches the connection URL when that is a {@code vm://} one. */
+    private String inVmUrl() {
+        String url = properties.url();
+        return url.startsWith("vm://") ? url.split("\\?", 2)[0] : "vm://0";
+    }
+
+    @Override
+    public synchronized void start() {
+        if (server != null) {
+            return;
+        }
+        try {
+            EmbeddedActiveMQ embedded = new EmbeddedActiveMQ();
+            embedded.setConfiguration(configuration());
+            embedded.setSecurityManager(new BrokerSecurityManager(credentials));
+            embedded.start();
+            server = embedded;
+            log.info("Embedded Artemis broker started (in-VM{}); data in {}",
+                    properties.tcp().enabled()
+                            ? ", agents on tcp://" + properties.tcp().host() + ":" + properties.tcp().port() : "",
+                    properties.dataDir());
+            if (properties.tcp().enabled() && credentials.generated()) {
+                log.info("caravan.broker.password is not set: agents cannot connect until it is");
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("The embedded Artemis broker did not start (caravan.broker.*): "
+                    + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (server == null) {
+            return;
+        }
+        try {
+            server.stop();
+        } catch (Exception e) {
+            log.warn("Embedded Artemis broker did not stop cleanly: {}", e.toString());
+        } finally {
+            server = null;
+        }
+    }
+
+    @Override
+    public synchronized boolean isRunning() {
+        return server != null;
+    }
+
+    /** Before every JMS consumer (Camel routes start in a later phase) and stopped after them. */
+    @Override
+    public int getPhase() {
+        return Integer.MIN_VALUE + 100;
+    }
+}
