@@ -56,7 +56,9 @@ public class EmbeddedBroker implements SmartLifecycle {
                 .setMaxDeliveryAttempts(10)
                 .setRedeliveryDelay(500)
                 .setDeadLetterAddress(SimpleString.of("DLQ"))
-                .setExpiryAddress(null);
+                // expired messages (userstore requests whose caller gave up) go to an address with
+                // no queue: they are dropped, never kept; a password must not outlive its request
+                .setExpiryAddress(SimpleString.of("caravan.expired"));
         config.addAddressSetting("#", defaults);
         return config;
     }
