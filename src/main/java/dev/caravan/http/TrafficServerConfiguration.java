@@ -3,6 +3,7 @@ package dev.caravan.http;
 import dev.caravan.config.CaravanProperties;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -10,6 +11,7 @@ import org.springframework.context.annotation.Configuration;
  * The traffic port (APIs and OAuth endpoints) is a Vert.x HTTP server whose paths belong to
  * {@code caravan-http:} route consumers; Spring's Tomcat serves only the management port
  * (admin API, actuator). Two servers: no admin path can ever be reached from the traffic port.
+ * An agent ({@code caravan.agent.enabled}) serves no traffic and opens no traffic port.
  */
 @Configuration(proxyBeanMethods = false)
 public class TrafficServerConfiguration {
@@ -23,6 +25,7 @@ public class TrafficServerConfiguration {
     }
 
     @Bean(destroyMethod = "close")
+    @ConditionalOnProperty(name = "caravan.agent.enabled", havingValue = "false", matchIfMissing = true)
     public TrafficServer trafficServer(Vertx caravanVertx, CaravanProperties properties) {
         CaravanProperties.Traffic traffic = properties.traffic();
         return new TrafficServer(caravanVertx, traffic.host(), traffic.port(), traffic.idleTimeoutSeconds());
@@ -30,6 +33,7 @@ public class TrafficServerConfiguration {
 
     /** Registered under the URI scheme the routes use: {@code caravan-http:}. */
     @Bean("caravan-http")
+    @ConditionalOnProperty(name = "caravan.agent.enabled", havingValue = "false", matchIfMissing = true)
     public CaravanHttpComponent caravanHttpComponent(TrafficServer trafficServer) {
         return new CaravanHttpComponent(trafficServer);
     }

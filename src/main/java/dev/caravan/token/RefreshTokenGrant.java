@@ -2,6 +2,7 @@ package dev.caravan.token;
 
 import dev.caravan.registry.LiveRegistry.ClientApp;
 import dev.caravan.userstore.EndUserAuthenticator;
+import dev.caravan.userstore.external.StoreUnavailableException;
 import java.util.Map;
 import org.springframework.stereotype.Component;
 
@@ -36,7 +37,14 @@ public class RefreshTokenGrant implements GrantHandler {
         // the scope is checked before the token is spent: a refused request must not burn it
         RefreshTokens.Grant grant = refreshTokens.consume(value, client.application().id(), g -> {
             Scopes.narrowed(requested, g.scope());
-            if (!users.isActive(g.organization(), g.username())) {
+            boolean active;
+            try {
+                active = users.isActive(g.organization(), g.username());
+            } catch (StoreUnavailableException e) {
+                // the directory cannot say: the token is kept, the client may retry
+                throw OAuthException.temporarilyUnavailable("the user cannot be verified right now; try again later");
+            }
+            if (!active) {
                 throw OAuthException.invalidGrant("the refresh token is not valid");
             }
         });
