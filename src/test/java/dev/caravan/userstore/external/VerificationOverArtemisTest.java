@@ -76,6 +76,22 @@ class VerificationOverArtemisTest extends CaravanTestBase {
     }
 
     @Test
+    void passwordGrantWhenPasswordEmptyWhitespaceOrOversizeThenRefusedBeforeTheStore() {
+        Fixtures.World world = fixtures.world("http://127.0.0.1:9");
+        InMemoryExternalStore store = secondaryStore(world, "sam", Duration.ofSeconds(3));
+        String sam = "sam@" + world.organization().name();
+
+        for (String password : new String[] {"", " ", "\t \t", "p".repeat(1025)}) {
+            Http.Response refused = passwordGrant(world, sam, password);
+            assertThat(refused.status()).as("password of length %d", password.length()).isEqualTo(400);
+        }
+        Http.Response longName = passwordGrant(world, "s".repeat(300) + "@" + world.organization().name(),
+                SECONDARY_PASSWORD);
+        assertThat(longName.status()).isEqualTo(400);
+        assertThat(store.calls()).as("nothing reached the directory").isZero();
+    }
+
+    @Test
     void passwordGrantWhenPrimaryUserThenSecondaryStoreNotAsked() {
         Fixtures.World world = fixtures.world("http://127.0.0.1:9");
         InMemoryExternalStore store = secondaryStore(world, "sam", Duration.ofSeconds(3));
