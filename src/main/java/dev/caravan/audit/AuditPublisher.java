@@ -2,7 +2,6 @@ package dev.caravan.audit;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
-import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
@@ -20,12 +19,15 @@ public class AuditPublisher implements SmartLifecycle {
     private final AuditProperties properties;
     private final SecurityEventSender security;
     private final ApiCallBatcher apiCalls;
-    private final ProducerTemplate producer;
     private volatile boolean running;
 
-    public AuditPublisher(AuditProperties properties, CamelContext camel, MeterRegistry meters) {
+    /**
+     * Takes Camel's shared {@link ProducerTemplate}, not the CamelContext: Spring starts the
+     * Lifecycle beans a Lifecycle bean depends on first, and starting the CamelContext that early
+     * would start it before its routes are loaded.
+     */
+    public AuditPublisher(AuditProperties properties, ProducerTemplate producer, MeterRegistry meters) {
         this.properties = properties;
-        this.producer = camel.createProducerTemplate();
         this.security = new SecurityEventSender(producer, properties.securityWait(),
                 properties.securityBufferCapacity(), meters);
         AuditProperties.ApiCalls api = properties.apiCalls();
@@ -71,11 +73,6 @@ public class AuditPublisher implements SmartLifecycle {
         running = false;
         apiCalls.close(CLOSE_GRACE);
         security.close(CLOSE_GRACE);
-        try {
-            producer.stop();
-        } catch (RuntimeException ignored) {
-            // closing anyway
-        }
     }
 
     @Override
