@@ -24,6 +24,7 @@ final class ApiCallBatcher {
     private static final Logger LOG = LoggerFactory.getLogger(ApiCallBatcher.class);
 
     private final ProducerTemplate producer;
+    private final String endpoint;
     private final ArrayBlockingQueue<AuditEvent> queue;
     private final int batchSize;
     private final long flushNanos;
@@ -31,9 +32,11 @@ final class ApiCallBatcher {
     private final Thread drainer;
     private volatile boolean running = true;
 
-    ApiCallBatcher(ProducerTemplate producer, int capacity, int batchSize, Duration flushInterval,
+    /** Sends batches to {@code endpoint} ({@link #ROUTE} in the gateway). */
+    ApiCallBatcher(ProducerTemplate producer, String endpoint, int capacity, int batchSize, Duration flushInterval,
                    MeterRegistry meters) {
         this.producer = producer;
+        this.endpoint = endpoint;
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.batchSize = batchSize;
         this.flushNanos = flushInterval.toNanos();
@@ -82,7 +85,7 @@ final class ApiCallBatcher {
 
     private void send(List<AuditEvent> batch) {
         try {
-            producer.sendBody(ROUTE, AuditJson.writeAll(batch));
+            producer.sendBody(endpoint, AuditJson.writeAll(batch));
         } catch (RuntimeException e) {
             dropped.increment(batch.size());
             LOG.warn("{} API-call audit events dropped: the broker did not take them ({})", batch.size(),

@@ -31,7 +31,8 @@ public class AuditPublisher implements SmartLifecycle {
         this.security = new SecurityEventSender(producer, properties.securityWait(),
                 properties.securityBufferCapacity(), meters);
         AuditProperties.ApiCalls api = properties.apiCalls();
-        this.apiCalls = new ApiCallBatcher(producer, api.queueCapacity(), api.batchSize(), api.flushInterval(), meters);
+        this.apiCalls = new ApiCallBatcher(producer, ApiCallBatcher.ROUTE, api.queueCapacity(), api.batchSize(),
+                api.flushInterval(), meters);
     }
 
     /**
