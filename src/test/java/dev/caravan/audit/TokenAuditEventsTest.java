@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.caravan.testsupport.Fixtures;
 import dev.caravan.testsupport.Http;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -60,6 +61,24 @@ class TokenAuditEventsTest extends AuditTestBase {
         assertThat(event.username()).isNull();
         assertThat(event.detail()).isEqualTo(Map.of("grant_type", "password", "reason", "invalid_grant",
                 "status", "400"));
+    }
+
+    @Test
+    void throttledLoginThenGrantRefusedAsThrottled() {
+        Http.Response last;
+        int attempts = 0;
+        do {
+            last = token(basic(), "grant_type", "password", "username", world.endUserName(),
+                    "password", "wrong-" + attempts);
+            attempts++;
+        } while (last.status() != 429 && attempts < 20);
+        assertThat(last.status()).isEqualTo(429);
+
+        List<AuditEvent> refused = awaitEvents(org, AuditEventType.GRANT_REFUSED, attempts);
+        assertThat(refused).extracting(e -> e.detail(AuditDetail.REASON))
+                .containsOnly("invalid_grant", "throttled").contains("throttled");
+        assertThat(refused).filteredOn(e -> "throttled".equals(e.detail(AuditDetail.REASON)))
+                .allSatisfy(e -> assertThat(e.detail(AuditDetail.STATUS)).isEqualTo("429"));
     }
 
     @Test
