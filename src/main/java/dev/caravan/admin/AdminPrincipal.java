@@ -5,7 +5,8 @@ package dev.caravan.admin;
  * who may manage only {@code organization}.
  */
 public record AdminPrincipal(String name, String organization) {
-    static final String ATTRIBUTE = AdminPrincipal.class.getName();
+    /** The request attribute the authentication filter puts the principal under. */
+    public static final String ATTRIBUTE = AdminPrincipal.class.getName();
 
     static AdminPrincipal admin(String name) {
         return new AdminPrincipal(name, null);

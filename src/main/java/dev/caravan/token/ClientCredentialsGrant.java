@@ -1,7 +1,6 @@
 package dev.caravan.token;
 
 import dev.caravan.registry.LiveRegistry.ClientApp;
-import java.util.Map;
 import org.springframework.stereotype.Component;
 
 /** The application's own token: subject and client_id are the consumer key. */
@@ -19,7 +18,7 @@ public class ClientCredentialsGrant implements GrantHandler {
     }
 
     @Override
-    public Map<String, Object> grant(ClientApp client, TokenForm form) {
+    public GrantResult grant(ClientApp client, TokenForm form) {
         return issuer.forClient(client, Scopes.requested(form.optional("scope")));
     }
 }

@@ -5,7 +5,6 @@ import dev.caravan.registry.LiveRegistry.ClientApp;
 import dev.caravan.userstore.EndUserAuthenticator;
 import dev.caravan.userstore.Verification;
 import java.util.Arrays;
-import java.util.Map;
 import org.springframework.stereotype.Component;
 
 /**
@@ -34,7 +33,7 @@ public class PasswordGrant implements GrantHandler {
     }
 
     @Override
-    public Map<String, Object> grant(ClientApp client, TokenForm form) {
+    public GrantResult grant(ClientApp client, TokenForm form) {
         String qualified = form.required("username");
         String password = form.required("password");
         if (qualified.length() > limits.maxUsernameLength()) {

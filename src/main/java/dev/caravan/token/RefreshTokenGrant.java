@@ -3,7 +3,6 @@ package dev.caravan.token;
 import dev.caravan.registry.LiveRegistry.ClientApp;
 import dev.caravan.userstore.EndUserAuthenticator;
 import dev.caravan.userstore.external.StoreUnavailableException;
-import java.util.Map;
 import org.springframework.stereotype.Component;
 
 /**
@@ -28,7 +27,7 @@ public class RefreshTokenGrant implements GrantHandler {
     }
 
     @Override
-    public Map<String, Object> grant(ClientApp client, TokenForm form) {
+    public GrantResult grant(ClientApp client, TokenForm form) {
         String value = form.required("refresh_token");
         if (value.length() > 512) {
             throw OAuthException.invalidGrant("the refresh token is not valid");

@@ -83,14 +83,14 @@ public class RefreshTokens {
         }
         if (row.usedAt() != null) {
             revokeFamily(grant.family());
-            throw OAuthException.invalidGrant("the refresh token is not valid");
+            throw new RefreshReuseException(grant.organization(), grant.username());
         }
         beforeUse.accept(grant);
         int won = jdbc.sql("update refresh_token set used_at = ? where token_hash = ? and used_at is null")
                 .params(Db.ts(Instant.now()), hash).update();
         if (won == 0) {
             revokeFamily(grant.family());
-            throw OAuthException.invalidGrant("the refresh token is not valid");
+            throw new RefreshReuseException(grant.organization(), grant.username());
         }
         return grant;
     }

@@ -18,6 +18,18 @@ import org.springframework.stereotype.Component;
  */
 @Component("revokeAndIntrospect")
 public class RevokeAndIntrospect {
+    /** The {@link Revoked} outcome of a revocation request, for auditing. */
+    public static final String REVOKED = "caravanRevoked";
+
+    /**
+     * What a revocation request revoked: {@code tokenType} is {@code access_token},
+     * {@code refresh_token} (its whole login) or {@code none} (unknown or another client's token).
+     * The organization and username are the end user's, null for an application's own token.
+     */
+    public record Revoked(String tokenType, String organization, String username) {
+        static final Revoked NOTHING = new Revoked("none", null, null);
+    }
+
     private final AccessTokens accessTokens;
     private final RefreshTokens refreshTokens;
     private final Revocations revocations;
@@ -38,32 +50,29 @@ public class RevokeAndIntrospect {
             throw OAuthException.unsupportedTokenType("token_type_hint must be access_token or refresh_token");
         }
         boolean refreshFirst = !"access_token".equals(hint);
-        if (refreshFirst) {
-            if (!revokeRefresh(client, token)) {
-                revokeAccess(client, token);
-            }
-        } else if (!revokeAccess(client, token)) {
-            revokeRefresh(client, token);
-        }
+        Revoked revoked = refreshFirst
+                ? revokeRefresh(client, token).or(() -> revokeAccess(client, token)).orElse(Revoked.NOTHING)
+                : revokeAccess(client, token).or(() -> revokeRefresh(client, token)).orElse(Revoked.NOTHING);
+        exchange.setProperty(REVOKED, revoked);
         exchange.getMessage().setBody(null);
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
         Responses.noStore(exchange);
     }
 
-    private boolean revokeRefresh(ClientApp client, String token) {
+    private Optional<Revoked> revokeRefresh(ClientApp client, String token) {
         if (token.length() > 512) {
-            return false;
+            return Optional.empty();
         }
         Optional<RefreshTokens.Grant> grant = refreshTokens.peek(token)
                 .filter(g -> g.applicationId().equals(client.application().id()));
         grant.ifPresent(g -> refreshTokens.revokeFamily(g.family()));
-        return grant.isPresent();
+        return grant.map(g -> new Revoked("refresh_token", g.organization(), g.username()));
     }
 
-    private boolean revokeAccess(ClientApp client, String token) {
+    private Optional<Revoked> revokeAccess(ClientApp client, String token) {
         Optional<AccessTokenClaims> claims = ownAccessToken(client, token);
         claims.ifPresent(c -> revocations.revokeToken(c.jti(), c.expiresAt()));
-        return claims.isPresent();
+        return claims.map(c -> new Revoked("access_token", c.organization(), c.username()));
     }
 
     public void introspect(Exchange exchange) {

@@ -25,6 +25,8 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 public class TokenEndpointProcessors {
     public static final String CLIENT = "caravanClient";
+    /** The {@link GrantResult} of a successful grant (without its body once answered). */
+    public static final String GRANTED = "caravanGranted";
 
     /** POST only; a strictly parsed form body no larger than {@code caravan.token.max-form-bytes}. */
     @Bean
@@ -85,7 +87,7 @@ public class TokenEndpointProcessors {
                 throw OAuthException.unauthorizedClient("the client may not use this grant type");
             }
             if (!"password".equals(grantType)) {
-                Responses.json(exchange, 200, handler.grant(client, form));
+                answer(exchange, handler.grant(client, form));
             } else {
                 String address = InboundRequest.of(exchange).remoteAddress();
                 String username = form.optional("username");
@@ -93,7 +95,7 @@ public class TokenEndpointProcessors {
                     throw new ThrottledException(throttle.window().toSeconds());
                 }
                 try {
-                    Responses.json(exchange, 200, handler.grant(client, form));
+                    answer(exchange, handler.grant(client, form));
                     throttle.succeeded(username);
                 } catch (OAuthException e) {
                     if ("invalid_grant".equals(e.error())) {
@@ -104,6 +106,12 @@ public class TokenEndpointProcessors {
             }
             Responses.noStore(exchange);
         };
+    }
+
+    /** Writes the token response; only who got it stays on the exchange, never the tokens. */
+    private static void answer(Exchange exchange, GrantResult result) {
+        Responses.json(exchange, 200, result.body());
+        exchange.setProperty(GRANTED, new GrantResult(Map.of(), result.organization(), result.username()));
     }
 
     static TokenForm form(Exchange exchange) {

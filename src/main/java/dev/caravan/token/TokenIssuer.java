@@ -19,27 +19,27 @@ public class TokenIssuer {
     }
 
     /** A new login of an end user: new family. */
-    public Map<String, Object> forEndUser(ClientApp client, String organization, String username, String scope) {
+    public GrantResult forEndUser(ClientApp client, String organization, String username, String scope) {
         return forEndUser(client, organization, username, scope, UUID.randomUUID().toString());
     }
 
     /** An end user's tokens within an existing family (refresh rotation). */
-    public Map<String, Object> forEndUser(ClientApp client, String organization, String username, String scope,
-                                          String family) {
+    public GrantResult forEndUser(ClientApp client, String organization, String username, String scope,
+                                  String family) {
         String subject = username + "@" + organization;
         AccessTokens.Issued access = accessTokens.issue(subject, client.application().consumerKey(), organization,
                 username, scope, family);
         String refresh = refreshTokens.issue(family, client.application().id(), subject, organization, username, scope);
         Map<String, Object> body = response(access, scope);
         body.put("refresh_token", refresh);
-        return body;
+        return new GrantResult(body, organization, username);
     }
 
     /** A token for the application itself (client_credentials): no refresh token (RFC 6749 §4.4.3). */
-    public Map<String, Object> forClient(ClientApp client, String scope) {
+    public GrantResult forClient(ClientApp client, String scope) {
         String clientId = client.application().consumerKey();
         AccessTokens.Issued access = accessTokens.issue(clientId, clientId, client.organization(), null, scope, null);
-        return response(access, scope);
+        return new GrantResult(response(access, scope), client.organization(), null);
     }
 
     private static Map<String, Object> response(AccessTokens.Issued access, String scope) {

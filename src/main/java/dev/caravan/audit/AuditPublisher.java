@@ -1,0 +1,88 @@
+package dev.caravan.audit;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import org.apache.camel.ProducerTemplate;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * Where every audit event starts. {@link #security} is for the token path and the admin API: the
+ * event goes to the durable queue {@code caravan.audit.security} and the caller waits (bounded)
+ * for the broker to accept it. {@link #apiCall} is for the gateway's hot path: it only puts the
+ * event in a bounded in-memory queue and never waits. Both never throw.
+ */
+@Component
+public class AuditPublisher implements SmartLifecycle {
+    private static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
+
+    private final AuditProperties properties;
+    private final SecurityEventSender security;
+    private final ApiCallBatcher apiCalls;
+    private volatile boolean running;
+
+    /**
+     * Takes Camel's shared {@link ProducerTemplate}, not the CamelContext: Spring starts the
+     * Lifecycle beans a Lifecycle bean depends on first, and starting the CamelContext that early
+     * would start it before its routes are loaded.
+     */
+    public AuditPublisher(AuditProperties properties, ProducerTemplate producer, MeterRegistry meters) {
+        this.properties = properties;
+        this.security = new SecurityEventSender(producer, properties.securityWait(),
+                properties.securityBufferCapacity(), meters);
+        AuditProperties.ApiCalls api = properties.apiCalls();
+        this.apiCalls = new ApiCallBatcher(producer, ApiCallBatcher.ROUTE, api.queueCapacity(), api.batchSize(),
+                api.flushInterval(), meters);
+    }
+
+    /**
+     * Publishes a security event: persistent, de-duplicated by id. Returns whether the broker
+     * acknowledged it within {@code caravan.audit.security-wait}; when not, it is still retried.
+     */
+    public boolean security(AuditEvent event) {
+        if (!properties.enabled()) {
+            return false;
+        }
+        if (!event.type().isSecurityEvent()) {
+            throw new IllegalArgumentException("API-call events go through apiCall()");
+        }
+        return security.send(event);
+    }
+
+    /** Queues an API-call event without waiting; false when auditing is off or the queue is full (counted). */
+    public boolean apiCall(AuditEvent event) {
+        if (!properties.enabled() || !properties.apiCalls().enabled()) {
+            return false;
+        }
+        return apiCalls.offer(event);
+    }
+
+    /** Whether API calls are audited at all, so the gateway can skip building events. */
+    public boolean auditsApiCalls() {
+        return properties.enabled() && properties.apiCalls().enabled();
+    }
+
+    @Override
+    public void start() {
+        apiCalls.start();
+        running = true;
+    }
+
+    /** Flushes the buffers while Camel and the broker are still up (this stops before them). */
+    @Override
+    public void stop() {
+        running = false;
+        apiCalls.close(CLOSE_GRACE);
+        security.close(CLOSE_GRACE);
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE - 100;
+    }
+}
