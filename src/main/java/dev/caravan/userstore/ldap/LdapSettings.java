@@ -41,4 +41,12 @@ public record LdapSettings(
         Duration connectTimeout,
         Duration responseTimeout,
         String trustStorePath,
-        String trustStorePassword) {}
+        String trustStorePassword) {
+
+    @Override
+    public String toString() {
+        return "LdapSettings[urls=" + urls + ", startTls=" + startTls + ", bindDn=" + bindDn
+                + ", bindPassword=" + (bindPassword == null ? "<none>" : "<redacted>")
+                + ", userSearchBase=" + userSearchBase + ", userFilter=" + userFilter + "]";
+    }
+}

@@ -1,0 +1,399 @@
+package dev.caravan.userstore.ldap;
+
+import com.unboundid.ldap.sdk.Attribute;
+import com.unboundid.ldap.sdk.BindRequest;
+import com.unboundid.ldap.sdk.DN;
+import com.unboundid.ldap.sdk.FailoverServerSet;
+import com.unboundid.ldap.sdk.Filter;
+import com.unboundid.ldap.sdk.LDAPConnection;
+import com.unboundid.ldap.sdk.LDAPConnectionOptions;
+import com.unboundid.ldap.sdk.LDAPConnectionPool;
+import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.LDAPSearchException;
+import com.unboundid.ldap.sdk.LDAPURL;
+import com.unboundid.ldap.sdk.PostConnectProcessor;
+import com.unboundid.ldap.sdk.RDN;
+import com.unboundid.ldap.sdk.ResultCode;
+import com.unboundid.ldap.sdk.SearchRequest;
+import com.unboundid.ldap.sdk.SearchResult;
+import com.unboundid.ldap.sdk.SearchResultEntry;
+import com.unboundid.ldap.sdk.SearchScope;
+import com.unboundid.ldap.sdk.ServerSet;
+import com.unboundid.ldap.sdk.SimpleBindRequest;
+import com.unboundid.ldap.sdk.SingleServerSet;
+import com.unboundid.ldap.sdk.StartTLSPostConnectProcessor;
+import com.unboundid.util.ssl.SSLUtil;
+import com.unboundid.util.ssl.TrustStoreTrustManager;
+import dev.caravan.userstore.AuthenticatedUser;
+import dev.caravan.userstore.Verification;
+import dev.caravan.userstore.external.ConnectionCheck;
+import dev.caravan.userstore.external.ExternalUserStore;
+import dev.caravan.userstore.external.StoreUnavailableException;
+import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import javax.net.SocketFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One organization's LDAP directory or Active Directory: search for the user with the service
+ * account, then bind as the user's DN to check the password, on a pooled connection that is
+ * re-bound as the service account afterwards.
+ *
+ * <p>Safety rules: an empty or blank password never reaches the directory (an empty simple bind
+ * is an anonymous bind and "succeeds"); the username is escaped before it enters the filter
+ * (RFC 4515: {@code * ( ) \ NUL}), and no DN is ever built from it; a search that finds more than
+ * one entry is refused. A directory that is down or slow is {@code Unavailable}, never a wrong
+ * password. The pool is created lazily, so a store whose directory is down still starts.
+ */
+public final class LdapUserStore implements ExternalUserStore {
+    private static final Logger log = LoggerFactory.getLogger(LdapUserStore.class);
+    private static final String MEMBER_OF = "memberOf";
+
+    private final String organization;
+    private final LdapSettings settings;
+    private final List<LDAPURL> urls;
+    private final String userFilter;
+    private final String[] attributes;
+    private LDAPConnectionPool pool;
+
+    public LdapUserStore(String organization, LdapSettings settings) {
+        this.organization = organization;
+        this.settings = settings;
+        if (settings.urls() == null || settings.urls().isEmpty()) {
+            throw new IllegalArgumentException("ldap.urls: at least one URL is needed");
+        }
+        List<LDAPURL> parsed = new ArrayList<>();
+        for (String url : settings.urls()) {
+            try {
+                LDAPURL u = new LDAPURL(url);
+                if (!u.getScheme().equals("ldap") && !u.getScheme().equals("ldaps")) {
+                    throw new IllegalArgumentException("ldap.urls: only ldap:// and ldaps:// URLs: " + url);
+                }
+                parsed.add(u);
+            } catch (LDAPException e) {
+                throw new IllegalArgumentException("ldap.urls: not an LDAP URL: " + url);
+            }
+        }
+        this.urls = List.copyOf(parsed);
+        if (settings.userFilter() == null || !settings.userFilter().contains("{0}")) {
+            throw new IllegalArgumentException("ldap.userFilter must contain {0}, e.g. (uid={0})");
+        }
+        this.userFilter = settings.userFilter();
+        filterFor("probe");
+        Set<String> wanted = new LinkedHashSet<>();
+        wanted.add(MEMBER_OF);
+        if (settings.claimAttributes() != null) {
+            wanted.addAll(settings.claimAttributes().values());
+        }
+        this.attributes = wanted.toArray(String[]::new);
+    }
+
+    @Override
+    public String kind() {
+        return "ldap";
+    }
+
+    /** The user filter with {@code {0}} replaced by the RFC 4515-escaped username. */
+    Filter filterFor(String username) {
+        try {
+            return Filter.create(userFilter.replace("{0}", Filter.encodeValue(username)));
+        } catch (LDAPException e) {
+            throw new IllegalArgumentException("ldap.userFilter is not a valid LDAP filter");
+        }
+    }
+
+    private LDAPConnectionOptions options() {
+        LDAPConnectionOptions options = new LDAPConnectionOptions();
+        options.setConnectTimeoutMillis((int) settings.connectTimeout().toMillis());
+        options.setResponseTimeoutMillis(settings.responseTimeout().toMillis());
+        options.setAbandonOnTimeout(true);
+        options.setFollowReferrals(false);
+        options.setUseSynchronousMode(false);
+        return options;
+    }
+
+    private SSLContext sslContext() throws GeneralSecurityException {
+        SSLUtil ssl = settings.trustStorePath() == null || settings.trustStorePath().isBlank()
+                ? new SSLUtil()
+                : new SSLUtil(new TrustStoreTrustManager(settings.trustStorePath(),
+                        settings.trustStorePassword() == null ? null : settings.trustStorePassword().toCharArray(),
+                        null, true));
+        return ssl.createSSLContext();
+    }
+
+    ServerSet serverSet() throws GeneralSecurityException {
+        LDAPConnectionOptions options = options();
+        List<ServerSet> sets = new ArrayList<>();
+        for (LDAPURL url : urls) {
+            SocketFactory sockets = url.getScheme().equals("ldaps")
+                    ? sslContext().getSocketFactory() : SocketFactory.getDefault();
+            sets.add(new SingleServerSet(url.getHost(), url.getPort(), sockets, options));
+        }
+        return sets.size() == 1 ? sets.get(0) : new FailoverServerSet(sets.toArray(ServerSet[]::new));
+    }
+
+    private PostConnectProcessor startTls() throws GeneralSecurityException {
+        return settings.startTls() ? new StartTLSPostConnectProcessor(sslContext()) : null;
+    }
+
+    private BindRequest serviceBind() {
+        return settings.bindDn() == null || settings.bindDn().isBlank()
+                ? null : new SimpleBindRequest(settings.bindDn(), settings.bindPassword());
+    }
+
+    private synchronized LDAPConnectionPool pool() throws LDAPException {
+        if (pool == null || pool.isClosed()) {
+            try {
+                LDAPConnectionPool created = new LDAPConnectionPool(serverSet(), serviceBind(), 0,
+                        Math.max(1, settings.poolSize()), 1, startTls(), false);
+                created.setCreateIfNecessary(true);
+                created.setMaxWaitTimeMillis(settings.responseTimeout().toMillis());
+                created.setRetryFailedOperationsDueToInvalidConnections(true);
+                created.setConnectionPoolName("caravan-ldap-" + organization);
+                pool = created;
+            } catch (GeneralSecurityException e) {
+                throw new LDAPException(ResultCode.LOCAL_ERROR, "TLS setup failed");
+            }
+        }
+        return pool;
+    }
+
+    @Override
+    public Verification verify(String org, String username, char[] password) {
+        if (password == null || password.length == 0 || new String(password).isBlank()) {
+            return new Verification.Rejected();
+        }
+        if (username == null || username.isEmpty()) {
+            return new Verification.UnknownUser();
+        }
+        try {
+            LDAPConnectionPool connections = pool();
+            Optional<SearchResultEntry> entry = findUser(connections, username);
+            if (entry.isEmpty()) {
+                return new Verification.UnknownUser();
+            }
+            try {
+                connections.bindAndRevertAuthentication(entry.get().getDN(), new String(password));
+            } catch (LDAPException e) {
+                if (e.getResultCode() == ResultCode.INVALID_CREDENTIALS
+                        || e.getResultCode() == ResultCode.UNWILLING_TO_PERFORM
+                        || e.getResultCode() == ResultCode.INAPPROPRIATE_AUTHENTICATION) {
+                    return new Verification.Rejected();
+                }
+                throw e;
+            }
+            return new Verification.Accepted(user(connections, username, entry.get()));
+        } catch (AmbiguousUserException e) {
+            log.warn("directory of organization '{}' has more than one entry for a username; login refused", organization);
+            return new Verification.Rejected();
+        } catch (LDAPException e) {
+            log.warn("directory of organization '{}' could not be asked: {}", organization, e.getResultCode());
+            return new Verification.Unavailable("directory unavailable (" + e.getResultCode().getName() + ")");
+        }
+    }
+
+    @Override
+    public Optional<AuthenticatedUser> lookup(String org, String username) {
+        try {
+            LDAPConnectionPool connections = pool();
+            Optional<SearchResultEntry> entry = findUser(connections, username);
+            if (entry.isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(user(connections, username, entry.get()));
+        } catch (AmbiguousUserException e) {
+            return Optional.empty();
+        } catch (LDAPException e) {
+            throw new StoreUnavailableException("directory unavailable (" + e.getResultCode().getName() + ")");
+        }
+    }
+
+    private Optional<SearchResultEntry> findUser(LDAPConnectionPool connections, String username)
+            throws LDAPException, AmbiguousUserException {
+        SearchRequest search = new SearchRequest(settings.userSearchBase(), SearchScope.SUB,
+                filterFor(username), attributes);
+        search.setSizeLimit(2);
+        search.setTimeLimitSeconds((int) Math.max(1, settings.responseTimeout().toSeconds()));
+        search.setResponseTimeoutMillis(settings.responseTimeout().toMillis());
+        SearchResult result;
+        try {
+            result = connections.search(search);
+        } catch (LDAPSearchException e) {
+            if (e.getResultCode() == ResultCode.SIZE_LIMIT_EXCEEDED) {
+                throw new AmbiguousUserException();
+            }
+            if (e.getResultCode() == ResultCode.NO_SUCH_OBJECT) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+        if (result.getEntryCount() > 1) {
+            throw new AmbiguousUserException();
+        }
+        return result.getEntryCount() == 0 ? Optional.empty() : Optional.of(result.getSearchEntries().get(0));
+    }
+
+    private AuthenticatedUser user(LDAPConnectionPool connections, String username, SearchResultEntry entry)
+            throws LDAPException {
+        Map<String, String> claims = new LinkedHashMap<>();
+        if (settings.claimAttributes() != null) {
+            settings.claimAttributes().forEach((claim, attribute) -> {
+                String value = entry.getAttributeValue(attribute);
+                if (value != null) {
+                    claims.put(claim, value);
+                }
+            });
+        }
+        Set<String> roles = new LinkedHashSet<>();
+        for (String group : groups(connections, entry)) {
+            String role = settings.roleMappings() == null ? null : settings.roleMappings().get(group);
+            roles.add(role != null ? role : group);
+        }
+        return new AuthenticatedUser(username, organization, "ldap", Set.copyOf(roles), Map.copyOf(claims));
+    }
+
+    private List<String> groups(LDAPConnectionPool connections, SearchResultEntry entry) throws LDAPException {
+        List<String> names = new ArrayList<>();
+        if (settings.groupSearchBase() == null || settings.groupSearchBase().isBlank()) {
+            Attribute memberOf = entry.getAttribute(MEMBER_OF);
+            if (memberOf != null) {
+                for (String dn : memberOf.getValues()) {
+                    names.add(firstRdnValue(dn));
+                }
+            }
+            return names;
+        }
+        String template = settings.groupFilter() == null ? "(member={0})" : settings.groupFilter();
+        Filter filter = Filter.create(template.replace("{0}", Filter.encodeValue(entry.getDN())));
+        String nameAttribute = settings.groupNameAttribute() == null ? "cn" : settings.groupNameAttribute();
+        SearchRequest search = new SearchRequest(settings.groupSearchBase(), SearchScope.SUB, filter, nameAttribute);
+        search.setSizeLimit(500);
+        search.setResponseTimeoutMillis(settings.responseTimeout().toMillis());
+        try {
+            for (SearchResultEntry group : connections.search(search).getSearchEntries()) {
+                String name = group.getAttributeValue(nameAttribute);
+                names.add(name != null ? name : firstRdnValue(group.getDN()));
+            }
+        } catch (LDAPSearchException e) {
+            if (e.getResultCode() != ResultCode.SIZE_LIMIT_EXCEEDED) {
+                throw e;
+            }
+            e.getSearchEntries().forEach(group -> names.add(firstRdnValue(group.getDN())));
+        }
+        return names;
+    }
+
+    private static String firstRdnValue(String dn) {
+        try {
+            RDN rdn = new DN(dn).getRDN();
+            return rdn == null ? dn : rdn.getAttributeValues()[0];
+        } catch (LDAPException e) {
+            return dn;
+        }
+    }
+
+    @Override
+    public ConnectionCheck testConnection(String probeUsername, char[] probePassword) {
+        ServerSet servers;
+        PostConnectProcessor tls;
+        try {
+            servers = serverSet();
+            tls = startTls();
+        } catch (GeneralSecurityException e) {
+            return ConnectionCheck.failed(ConnectionCheck.Stage.TLS, "TLS setup failed: " + e.getClass().getSimpleName());
+        }
+        String where = urls.get(0).getHost() + ":" + urls.get(0).getPort();
+        try (LDAPConnection connection = servers.getConnection()) {
+            if (tls != null) {
+                tls.processPreAuthenticatedConnection(connection);
+            }
+            BindRequest bind = serviceBind();
+            if (bind != null) {
+                try {
+                    connection.bind(bind);
+                } catch (LDAPException e) {
+                    return ConnectionCheck.failed(ConnectionCheck.Stage.BIND_REFUSED,
+                            "the service bind as " + settings.bindDn() + " was refused: " + e.getResultCode().getName());
+                }
+            }
+            if (probeUsername == null || probeUsername.isBlank()) {
+                return ConnectionCheck.ok("connected to " + where + " and bound as the service account");
+            }
+            SearchRequest search = new SearchRequest(settings.userSearchBase(), SearchScope.SUB,
+                    filterFor(probeUsername), "1.1");
+            search.setSizeLimit(2);
+            int found;
+            try {
+                found = connection.search(search).getEntryCount();
+            } catch (LDAPSearchException e) {
+                if (e.getResultCode() == ResultCode.SIZE_LIMIT_EXCEEDED) {
+                    found = 2;
+                } else if (e.getResultCode() == ResultCode.NO_SUCH_OBJECT) {
+                    return ConnectionCheck.failed(ConnectionCheck.Stage.SEARCH_NONE,
+                            "the user search base " + settings.userSearchBase() + " does not exist");
+                } else {
+                    throw e;
+                }
+            }
+            if (found == 0) {
+                return ConnectionCheck.failed(ConnectionCheck.Stage.SEARCH_NONE,
+                        "the user search found no entry for '" + probeUsername + "'");
+            }
+            if (found > 1) {
+                return ConnectionCheck.failed(ConnectionCheck.Stage.SEARCH_MANY,
+                        "the user search found more than one entry for '" + probeUsername + "'");
+            }
+            return ConnectionCheck.ok("connected to " + where + ", bound, and found exactly one entry");
+        } catch (LDAPException e) {
+            if (causedByTls(e)) {
+                return ConnectionCheck.failed(ConnectionCheck.Stage.TLS,
+                        "TLS with " + where + " failed (certificate not trusted or handshake refused)");
+            }
+            if (e.getResultCode() == ResultCode.CONNECT_ERROR || e.getResultCode() == ResultCode.SERVER_DOWN
+                    || e.getResultCode() == ResultCode.TIMEOUT) {
+                return ConnectionCheck.failed(ConnectionCheck.Stage.UNREACHABLE,
+                        "no LDAP answer from " + where + ": " + e.getResultCode().getName());
+            }
+            return ConnectionCheck.failed(ConnectionCheck.Stage.CONFIGURATION,
+                    "the directory refused the request: " + e.getResultCode().getName());
+        }
+    }
+
+    private static boolean causedByTls(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SSLException || t instanceof java.security.cert.CertificateException) {
+                return true;
+            }
+        }
+        return e.getMessage() != null && (e.getMessage().contains("SSL") || e.getMessage().contains("TLS")
+                || e.getMessage().contains("certificate"));
+    }
+
+    @Override
+    public synchronized void close() {
+        if (pool != null) {
+            pool.close();
+            pool = null;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "LdapUserStore[organization=" + organization + ", urls=" + settings.urls() + "]";
+    }
+
+    private static final class AmbiguousUserException extends Exception {
+        AmbiguousUserException() {
+            super(null, null, false, false);
+        }
+    }
+}
