@@ -22,6 +22,7 @@ import com.unboundid.ldap.sdk.ServerSet;
 import com.unboundid.ldap.sdk.SimpleBindRequest;
 import com.unboundid.ldap.sdk.SingleServerSet;
 import com.unboundid.ldap.sdk.StartTLSPostConnectProcessor;
+import com.unboundid.util.ssl.HostNameSSLSocketVerifier;
 import com.unboundid.util.ssl.SSLUtil;
 import com.unboundid.util.ssl.TrustStoreTrustManager;
 import dev.caravan.userstore.AuthenticatedUser;
@@ -118,6 +119,8 @@ public final class LdapUserStore implements ExternalUserStore {
         options.setAbandonOnTimeout(true);
         options.setFollowReferrals(false);
         options.setUseSynchronousMode(false);
+        // ldaps and StartTLS check that the certificate names the host in the URL
+        options.setSSLSocketVerifier(new HostNameSSLSocketVerifier(true));
         return options;
     }
 

@@ -34,4 +34,12 @@ public record WebServiceSettings(
             "{\"credentials\":{\"username\":\"{username}\",\"password\":\"{password}\"}}";
     public static final String DEFAULT_RESPONSE_POINTER = "/response/status";
     public static final String DEFAULT_SUCCESS_VALUE = "true";
+
+    @Override
+    public String toString() {
+        return "WebServiceSettings[url=" + url + ", username=" + username
+                + ", password=" + (password == null ? "<none>" : "<redacted>")
+                + ", requestTemplate=" + requestTemplate + ", responsePointer=" + responsePointer
+                + ", successValue=" + successValue + ", timeout=" + timeout + "]";
+    }
 }

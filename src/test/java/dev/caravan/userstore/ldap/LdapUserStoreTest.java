@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.unboundid.ldap.listener.InMemoryDirectoryServer;
-import com.unboundid.ldap.listener.SelfSignedCertificateGenerator;
 import com.unboundid.util.ObjectPair;
 import com.unboundid.util.ssl.KeyStoreKeyManager;
 import com.unboundid.util.ssl.SSLUtil;
 import com.unboundid.util.ssl.TrustAllTrustManager;
+import dev.caravan.testsupport.TestCertificates;
 import dev.caravan.userstore.AuthenticatedUser;
 import dev.caravan.userstore.Verification;
 import dev.caravan.userstore.external.ConnectionCheck;
@@ -202,8 +202,8 @@ class LdapUserStoreTest {
         }
     }
 
-    private static ObjectPair<File, char[]> certificate() throws Exception {
-        return SelfSignedCertificateGenerator.generateTemporarySelfSignedCertificate("caravan-test", "PKCS12");
+    private static ObjectPair<File, char[]> certificate() {
+        return new ObjectPair<>(TestCertificates.localhost(), TestCertificates.PASSWORD.toCharArray());
     }
 
     private static LdapSettings withTls(LdapSettings s, String url, boolean startTls, String trustStore, char[] pin) {

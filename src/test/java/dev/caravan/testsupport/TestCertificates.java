@@ -1,0 +1,39 @@
+package dev.caravan.testsupport;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Self-signed server certificates for TLS tests, made with the JDK's own keytool: a PKCS#12
+ * key store holding a key and a certificate for {@code localhost} and {@code 127.0.0.1}, so
+ * clients that verify host names accept it when they trust it.
+ */
+public final class TestCertificates {
+    public static final String PASSWORD = "test-store-password";
+
+    private TestCertificates() {}
+
+    /** A fresh key store (also usable as a trust store) in a temporary file. */
+    public static File localhost() {
+        try {
+            Path dir = Files.createTempDirectory("caravan-cert");
+            File store = dir.resolve("server.p12").toFile();
+            String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+            Process process = new ProcessBuilder(keytool, "-genkeypair", "-alias", "server", "-keyalg", "RSA",
+                    "-keysize", "2048", "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1",
+                    "-validity", "2", "-storetype", "PKCS12", "-keystore", store.getPath(),
+                    "-storepass", PASSWORD, "-keypass", PASSWORD)
+                    .redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes());
+            if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                throw new IllegalStateException("keytool failed: " + output);
+            }
+            store.deleteOnExit();
+            return store;
+        } catch (Exception e) {
+            throw new IllegalStateException("could not make a test certificate", e);
+        }
+    }
+}
