@@ -41,6 +41,8 @@ class ReadmeWalkthroughTest {
         registry.add("caravan.traffic.port", () -> 0);
         registry.add("caravan.traffic.host", () -> "127.0.0.1");
         registry.add("caravan.demo.echo-port", () -> 0);
+        registry.add("caravan.demo.ldap-port", () -> 0);
+        registry.add("caravan.demo.auth-port", () -> 0);
     }
 
     private String traffic(String path) {

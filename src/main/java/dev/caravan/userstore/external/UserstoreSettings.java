@@ -1,0 +1,59 @@
+package dev.caravan.userstore.external;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Declarative secondary stores, {@code caravan.userstores.<organization>.*}, in the same shape as
+ * the admin API's documents. In the gateway they seed the database once per organization (an
+ * admin's later change is never overwritten); in an agent they are the stores it serves.
+ * Secrets may be {@code ${ENV_VAR}} placeholders.
+ */
+@ConfigurationProperties("caravan")
+public record UserstoreSettings(Map<String, Store> userstores) {
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .setSerializationInclusion(JsonInclude.Include.NON_NULL);
+
+    public Map<String, Store> stores() {
+        return userstores == null ? Map.of() : userstores;
+    }
+
+    /** The definition of one entry; an error names its key, e.g. {@code caravan.userstores.acme.ldap.urls}. */
+    public SecondaryStoreDefinition definition(String organization) {
+        try {
+            return StoreDefinitions.parse(organization, JSON.valueToTree(stores().get(organization)), Optional.empty());
+        } catch (InvalidStoreDefinitionException e) {
+            throw new IllegalStateException("caravan.userstores." + organization
+                    + (e.field().isEmpty() ? "" : "." + e.field()) + ": " + e.getMessage());
+        }
+    }
+
+    public record Store(String kind, String mode, String timeout, Integer consumers, Integer maxInFlight,
+                        Breaker circuitBreaker, Ldap ldap, WebService webService) {}
+
+    public record Breaker(Integer failureThreshold, String openDuration) {}
+
+    public record Ldap(List<String> urls, Boolean startTls, String bindDn, String bindPassword, String userSearchBase,
+                       String userFilter, String groupSearchBase, String groupFilter, String groupNameAttribute,
+                       Map<String, String> claimAttributes, Map<String, String> roleMappings, Integer poolSize,
+                       String connectTimeout, String responseTimeout, String trustStorePath,
+                       String trustStorePassword) {
+        @Override
+        public String toString() {
+            return "Ldap[urls=" + urls + ", bindDn=" + bindDn + "]";
+        }
+    }
+
+    public record WebService(String url, String username, String password, String requestTemplate,
+                             String responsePointer, String successValue, String timeout, String trustStorePath,
+                             String trustStorePassword) {
+        @Override
+        public String toString() {
+            return "WebService[url=" + url + ", username=" + username + "]";
+        }
+    }
+}
