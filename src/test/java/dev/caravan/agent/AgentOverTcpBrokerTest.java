@@ -1,0 +1,131 @@
+package dev.caravan.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.unboundid.ldap.listener.InMemoryDirectoryServer;
+import com.unboundid.ldap.listener.InMemoryDirectoryServerConfig;
+import com.unboundid.ldap.listener.InMemoryListenerConfig;
+import dev.caravan.CaravanApplication;
+import dev.caravan.testsupport.CaravanTestBase;
+import dev.caravan.testsupport.Fixtures;
+import dev.caravan.testsupport.Http;
+import dev.caravan.userstore.external.SecondaryStoreDefinition;
+import dev.caravan.userstore.external.SecondaryStoreRepository;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Gateway and agent as two application contexts joined only by the gateway's broker over TCP:
+ * the organization's directory is reachable from the agent alone (the gateway holds no LDAP
+ * settings for it), and its users log in through the gateway.
+ */
+class AgentOverTcpBrokerTest extends CaravanTestBase {
+    private static final String BROKER_PASSWORD = "agent-broker-Secret-7";
+    private static final String USER_PASSWORD = "agent-user-Pa55word!";
+    private static final int BROKER_PORT = freePort();
+    private static InMemoryDirectoryServer directory;
+
+    @Autowired
+    SecondaryStoreRepository stores;
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @DynamicPropertySource
+    static void broker(DynamicPropertyRegistry registry) {
+        registry.add("caravan.broker.tcp.enabled", () -> true);
+        registry.add("caravan.broker.tcp.port", () -> BROKER_PORT);
+        registry.add("caravan.broker.password", () -> BROKER_PASSWORD);
+    }
+
+    @BeforeAll
+    static void startDirectory() throws Exception {
+        InMemoryDirectoryServerConfig config = new InMemoryDirectoryServerConfig("dc=corp,dc=example");
+        config.setListenerConfigs(InMemoryListenerConfig.createLDAPConfig("ldap", InetAddress.getLoopbackAddress(), 0, null));
+        directory = new InMemoryDirectoryServer(config);
+        directory.add("dn: dc=corp,dc=example", "objectClass: domain", "dc: corp");
+        directory.add("dn: uid=ana,dc=corp,dc=example", "objectClass: inetOrgPerson", "uid: ana", "cn: Ana", "sn: Ana",
+                "userPassword: " + USER_PASSWORD);
+        directory.startListening();
+    }
+
+    @AfterAll
+    static void stopDirectory() {
+        directory.shutDown(true);
+    }
+
+    private static ConfigurableApplicationContext startAgent(String organization, String brokerPassword) {
+        String prefix = "--caravan.userstores." + organization + ".";
+        return new SpringApplicationBuilder(CaravanApplication.class).profiles("agent").run(
+                "--caravan.broker.url=tcp://127.0.0.1:" + BROKER_PORT,
+                "--caravan.broker.password=" + brokerPassword,
+                prefix + "kind=ldap",
+                prefix + "ldap.urls[0]=ldap://127.0.0.1:" + directory.getListenPort(),
+                prefix + "ldap.user-search-base=dc=corp,dc=example",
+                prefix + "ldap.user-filter=(uid={0})");
+    }
+
+    private Http.Response login(Fixtures.World world, String password) {
+        return Http.postForm(traffic("/oauth2/token"), Http.basic(world.consumerKey(), world.consumerSecret()),
+                Http.params("grant_type", "password", "username", "ana@" + world.organization().name(),
+                        "password", password));
+    }
+
+    @Test
+    void agentServesTheDirectoryTheGatewayCannotReach() {
+        Fixtures.World world = fixtures.world("http://127.0.0.1:9");
+        String org = world.organization().name();
+        stores.save(world.organization().id(), new SecondaryStoreDefinition(org, SecondaryStoreDefinition.Kind.LDAP,
+                SecondaryStoreDefinition.Mode.AGENT, null, null, Duration.ofSeconds(3), 2, 8, 50, Duration.ofSeconds(1)));
+
+        Http.Response beforeAgent = login(world, USER_PASSWORD);
+        assertThat(beforeAgent.status()).as("nobody serves the queue yet").isEqualTo(503);
+
+        try (ConfigurableApplicationContext agent = startAgent(org, BROKER_PASSWORD)) {
+            assertThat(agent.containsBean("trafficServer")).as("an agent opens no traffic port").isFalse();
+            Http.Response ok = login(world, USER_PASSWORD);
+            assertThat(ok.status()).as(ok.body()).isEqualTo(200);
+            assertThat(login(world, "wrong-password").json().path("error").asText()).isEqualTo("invalid_grant");
+        }
+
+        Http.Response afterAgent = login(world, USER_PASSWORD);
+        assertThat(afterAgent.status()).as("agent gone: unavailable, not a wrong password").isEqualTo(503);
+        assertThat(afterAgent.json().path("error").asText()).isEqualTo("temporarily_unavailable");
+    }
+
+    @Test
+    void agentWithWrongBrokerPasswordIsNotLetIn() {
+        Fixtures.World world = fixtures.world("http://127.0.0.1:9");
+        String org = world.organization().name();
+        stores.save(world.organization().id(), new SecondaryStoreDefinition(org, SecondaryStoreDefinition.Kind.LDAP,
+                SecondaryStoreDefinition.Mode.AGENT, null, null, Duration.ofSeconds(2), 2, 8, 50, Duration.ofSeconds(1)));
+        ConfigurableApplicationContext agent = null;
+        try {
+            agent = startAgent(org, "not-the-broker-password");
+        } catch (RuntimeException refused) {
+            // refused at start-up: also fine
+        }
+        try {
+            assertThat(login(world, USER_PASSWORD).status()).isEqualTo(503);
+        } finally {
+            if (agent != null) {
+                agent.close();
+            }
+        }
+    }
+}
