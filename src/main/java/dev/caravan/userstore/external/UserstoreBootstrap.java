@@ -10,9 +10,10 @@ import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 /**
- * Gateway start-up: stores {@code caravan.userstores.<organization>} for organizations that
- * exist and have no stored definition yet. An unknown organization or a bad field stops
- * start-up with the key named. Runs after the organizations' own seeding (the demo's, say),
+ * Gateway start-up: stores {@code caravan.userstores.<organization>} for each organization that
+ * has no stored definition yet (creating the organization if it does not exist), so a fresh
+ * deployment can be set up from configuration alone; an admin's later change is never
+ * overwritten. A bad field stops start-up with its key named. Runs after the organizations' own seeding (the demo's, say),
  * which is why it waits for every {@code DemoData}-like bean it is given.
  */
 @Component
@@ -28,9 +29,14 @@ public class UserstoreBootstrap {
         }
         seededFirst.ifAvailable(d -> { });
         settings.stores().keySet().forEach(name -> {
-            Organization org = organizations.findByName(name).orElseThrow(() -> new IllegalStateException(
-                    "caravan.userstores." + name + ": there is no organization named '" + name + "'"));
             SecondaryStoreDefinition definition = settings.definition(name);
+            if (!name.matches("[A-Za-z0-9_.-]{1,64}")) {
+                throw new IllegalStateException("caravan.userstores." + name + ": not an organization name");
+            }
+            Organization org = organizations.findByName(name).orElseGet(() -> {
+                log.info("organization '{}' created for its declared userstore", name);
+                return organizations.create(name, null);
+            });
             if (repository.find(name).isEmpty()) {
                 repository.save(org.id(), definition);
                 log.info("secondary userstore of organization '{}' ({}, {}) stored from caravan.userstores", name,

@@ -1,0 +1,51 @@
+package dev.caravan.userstore.external;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.caravan.CaravanApplication;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** {@code caravan.userstores} sets up stores from configuration once; bad entries stop start-up by key. */
+class UserstoreBootstrapTest {
+
+    private static String[] args(String database, String... more) {
+        String[] base = {"--caravan.traffic.port=0", "--server.port=0", "--caravan.admin.password=bootstrap-Admin-1",
+                "--spring.datasource.url=jdbc:h2:mem:" + database + ";DB_CLOSE_DELAY=-1"};
+        String[] all = new String[base.length + more.length];
+        System.arraycopy(base, 0, all, 0, base.length);
+        System.arraycopy(more, 0, all, base.length, more.length);
+        return all;
+    }
+
+    @Test
+    void invalidFieldStopsStartUpNamingTheKey() {
+        assertThatThrownBy(() -> new SpringApplicationBuilder(CaravanApplication.class)
+                .run(args("bootstrap_bad", "--caravan.userstores.acme.kind=ldap",
+                        "--caravan.userstores.acme.ldap.urls[0]=http://x",
+                        "--caravan.userstores.acme.ldap.user-search-base=dc=x")).close())
+                .hasStackTraceContaining("caravan.userstores.acme.ldap.urls");
+    }
+
+    @Test
+    void declaredStoreIsStoredOnceAndAnAdminsChangeIsNeverOverwritten() {
+        String database = "bootstrap_" + System.nanoTime();
+        try (ConfigurableApplicationContext first = new SpringApplicationBuilder(CaravanApplication.class)
+                .run(args(database, "--caravan.userstores.newco.kind=webservice",
+                        "--caravan.userstores.newco.web-service.url=http://127.0.0.1:9/first",
+                        "--caravan.userstores.newco.web-service.password=declared-Secret"))) {
+            SecondaryStoreDefinition stored = first.getBean(SecondaryStoreRepository.class).find("newco").orElseThrow();
+            assertThat(stored.webService().url()).isEqualTo("http://127.0.0.1:9/first");
+            assertThat(stored.webService().password()).isEqualTo("declared-Secret");
+        }
+        try (ConfigurableApplicationContext second = new SpringApplicationBuilder(CaravanApplication.class)
+                .run(args(database, "--caravan.userstores.newco.kind=webservice",
+                        "--caravan.userstores.newco.web-service.url=http://127.0.0.1:9/second"))) {
+            assertThat(second.getBean(SecondaryStoreRepository.class).find("newco").orElseThrow().webService().url())
+                    .as("the stored definition wins over configuration on later starts")
+                    .isEqualTo("http://127.0.0.1:9/first");
+        }
+    }
+}
