@@ -5,6 +5,11 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.caravan.config.CaravanProperties;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import org.jose4j.jwa.AlgorithmConstraints;
 import org.jose4j.jwk.JsonWebKeySet;
@@ -72,6 +77,12 @@ public class AccessTokens {
 
     public Issued issue(String subject, String clientId, String organization, String username, String scope,
                         String family) {
+        return issue(subject, clientId, organization, username, scope, family, Set.of(), Map.of());
+    }
+
+    /** An end user's token carrying the roles and claims their userstore gave. */
+    public Issued issue(String subject, String clientId, String organization, String username, String scope,
+                        String family, Set<String> roles, Map<String, String> userClaims) {
         Instant now = clock.instant();
         Instant expires = now.plus(settings.accessTokenTtl());
         String jti = UUID.randomUUID().toString();
@@ -92,6 +103,12 @@ public class AccessTokens {
         }
         if (family != null) {
             claims.setClaim("sid", family);
+        }
+        if (!roles.isEmpty()) {
+            claims.setStringListClaim("roles", List.copyOf(new TreeSet<>(roles)));
+        }
+        if (!userClaims.isEmpty()) {
+            claims.setClaim("user_claims", new TreeMap<>(userClaims));
         }
         JsonWebSignature jws = new JsonWebSignature();
         jws.setPayload(claims.toJson());
@@ -125,6 +142,27 @@ public class AccessTokens {
         return claims;
     }
 
+    private static Set<String> roles(JwtClaims claims) throws MalformedClaimException {
+        return claims.hasClaim("roles") ? Set.copyOf(claims.getStringListClaimValue("roles")) : Set.of();
+    }
+
+    private static Map<String, String> userClaims(JwtClaims claims) throws MalformedClaimException {
+        Object value = claims.getClaimValue("user_claims");
+        if (value == null) {
+            return Map.of();
+        }
+        if (!(value instanceof Map<?, ?> map)) {
+            throw new MalformedClaimException("user_claims is not an object");
+        }
+        Map<String, String> result = new TreeMap<>();
+        map.forEach((k, v) -> {
+            if (k instanceof String key && v instanceof String text) {
+                result.put(key, text);
+            }
+        });
+        return Map.copyOf(result);
+    }
+
     private AccessTokenClaims parse(String token) throws InvalidTokenException {
         try {
             JwtClaims claims = consumer.processToClaims(token);
@@ -137,7 +175,8 @@ public class AccessTokens {
                     claims.getStringClaimValue("scope"),
                     claims.getStringClaimValue("sid"),
                     Instant.ofEpochSecond(claims.getIssuedAt().getValue()),
-                    Instant.ofEpochSecond(claims.getExpirationTime().getValue()));
+                    Instant.ofEpochSecond(claims.getExpirationTime().getValue()),
+                    roles(claims), userClaims(claims));
         } catch (InvalidJwtException e) {
             throw new InvalidTokenException(e.hasExpired() ? "token expired" : "token is not valid");
         } catch (MalformedClaimException e) {

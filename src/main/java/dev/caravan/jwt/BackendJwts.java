@@ -115,6 +115,15 @@ public class BackendJwts {
         claims.setClaim(dialect + "enduser", endUser);
         claims.setClaim(dialect + "enduserTenantId", client.organization());
         claims.setClaim(dialect + "organization", client.organization());
+        if (!token.roles().isEmpty()) {
+            claims.setClaim(dialect + "role", String.join(",", new java.util.TreeSet<>(token.roles())));
+        }
+        // the userstore's attributes (e.g. email from the directory), never replacing the gateway's own claims
+        token.userClaims().forEach((name, value) -> {
+            if (!claims.hasClaim(dialect + name)) {
+                claims.setClaim(dialect + name, value);
+            }
+        });
         JsonWebSignature jws = new JsonWebSignature();
         jws.setPayload(claims.toJson());
         jws.setKey(keys.signingKey().getPrivateKey());

@@ -58,7 +58,7 @@ public class PasswordGrant implements GrantHandler {
             Arrays.fill(secret, '\0');
         }
         if (verdict instanceof Verification.Accepted accepted) {
-            return issuer.forEndUser(client, organization, accepted.user().username(), scope);
+            return issuer.forEndUser(client, accepted.user(), scope);
         }
         if (verdict instanceof Verification.Unavailable) {
             throw OAuthException.temporarilyUnavailable("the user cannot be verified right now; try again later");

@@ -1,6 +1,7 @@
 package dev.caravan.token;
 
 import dev.caravan.registry.LiveRegistry.ClientApp;
+import dev.caravan.userstore.AuthenticatedUser;
 import dev.caravan.userstore.EndUserAuthenticator;
 import dev.caravan.userstore.external.StoreUnavailableException;
 import org.springframework.stereotype.Component;
@@ -34,20 +35,21 @@ public class RefreshTokenGrant implements GrantHandler {
         }
         String requested = form.optional("scope");
         // the scope is checked before the token is spent: a refused request must not burn it
+        AuthenticatedUser[] current = new AuthenticatedUser[1];
         RefreshTokens.Grant grant = refreshTokens.consume(value, client.application().id(), g -> {
             Scopes.narrowed(requested, g.scope());
-            boolean active;
             try {
-                active = users.isActive(g.organization(), g.username());
+                current[0] = users.current(g.organization(), g.username()).orElse(null);
             } catch (StoreUnavailableException e) {
                 // the directory cannot say: the token is kept, the client may retry
                 throw OAuthException.temporarilyUnavailable("the user cannot be verified right now; try again later");
             }
-            if (!active) {
+            if (current[0] == null) {
                 throw OAuthException.invalidGrant("the refresh token is not valid");
             }
         });
         String scope = Scopes.narrowed(requested, grant.scope());
-        return issuer.forEndUser(client, grant.organization(), grant.username(), scope, grant.family());
+        // roles and claims as the store says now, not as they were at login
+        return issuer.forEndUser(client, current[0], scope, grant.family());
     }
 }

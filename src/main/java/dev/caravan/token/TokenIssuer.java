@@ -4,6 +4,8 @@ import dev.caravan.jwt.AccessTokens;
 import dev.caravan.registry.LiveRegistry.ClientApp;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import dev.caravan.userstore.AuthenticatedUser;
+import java.util.Set;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
 
@@ -23,12 +25,27 @@ public class TokenIssuer {
         return forEndUser(client, organization, username, scope, UUID.randomUUID().toString());
     }
 
+    /** A new login of a user whose store gave roles and claims. */
+    public GrantResult forEndUser(ClientApp client, AuthenticatedUser user, String scope) {
+        return forEndUser(client, user, scope, UUID.randomUUID().toString());
+    }
+
+    /** Tokens within an existing family for a user whose store gave roles and claims. */
+    public GrantResult forEndUser(ClientApp client, AuthenticatedUser user, String scope, String family) {
+        return issue(client, user.organization(), user.username(), scope, family, user.roles(), user.attributes());
+    }
+
     /** An end user's tokens within an existing family (refresh rotation). */
     public GrantResult forEndUser(ClientApp client, String organization, String username, String scope,
                                   String family) {
+        return issue(client, organization, username, scope, family, Set.of(), Map.of());
+    }
+
+    private GrantResult issue(ClientApp client, String organization, String username, String scope, String family,
+                              Set<String> roles, Map<String, String> userClaims) {
         String subject = username + "@" + organization;
         AccessTokens.Issued access = accessTokens.issue(subject, client.application().consumerKey(), organization,
-                username, scope, family);
+                username, scope, family, roles, userClaims);
         String refresh = refreshTokens.issue(family, client.application().id(), subject, organization, username, scope);
         Map<String, Object> body = response(access, scope);
         body.put("refresh_token", refresh);

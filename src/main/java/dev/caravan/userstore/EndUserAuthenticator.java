@@ -1,5 +1,6 @@
 package dev.caravan.userstore;
 
+import java.util.Optional;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
@@ -25,16 +26,22 @@ public class EndUserAuthenticator {
      *         cannot answer: that is not "the user is gone"
      */
     public boolean isActive(String organization, String username) {
+        return current(organization, username).isPresent();
+    }
+
+    /**
+     * The user as their store describes them now (roles and claims for refreshed tokens), if they
+     * may still get tokens: an enabled primary user, or one the secondary store still knows.
+     */
+    public Optional<AuthenticatedUser> current(String organization, String username) {
         if (organization == null || username == null) {
-            return false;
+            return Optional.empty();
         }
         var user = primary.find(organization, username);
         if (user.isPresent()) {
-            return user.get().enabled();
+            return user.get().enabled() ? primary.lookup(organization, username) : Optional.empty();
         }
-        return secondary.forOrganization(organization)
-                .flatMap(store -> store.lookup(organization, username))
-                .isPresent();
+        return secondary.forOrganization(organization).flatMap(store -> store.lookup(organization, username));
     }
 
     public Verification authenticate(String organization, String username, char[] password) {
