@@ -97,6 +97,8 @@ java -Xms${HEAP} -Xmx${HEAP} -XX:+UseParallelGC ${CARAVAN_JAVA_OPTS:-} -jar "$JA
   --caravan.traffic.host=127.0.0.1 --caravan.traffic.port=$TRAFFIC_PORT --server.port=$ADMIN_PORT \
   --caravan.admin.password="$ADMIN_PASSWORD" \
   --spring.datasource.url="jdbc:h2:file:$WORK/caravan-db;DB_CLOSE_ON_EXIT=FALSE" \
+  --caravan.broker.data-dir="$WORK/artemis" --caravan.broker.tcp.enabled=false \
+  --caravan.secrets.key-file="$WORK/secret.key" \
   --logging.file.name="$WORK/caravan.log" --logging.level.root=WARN ${CARAVAN_ARGS:-} \
   > "$WORK/caravan.out" 2>&1 &
 CARAVAN_PID=$!
