@@ -52,6 +52,26 @@ public class AuditRouteProcessors {
     }
 
     /**
+     * API-call events go to the topic as one message per stored batch (a JSON array, property
+     * {@code auditType=API_CALL}): at gateway rates one topic message per call would cost more
+     * than the calls themselves. An empty batch (all seen before) sends nothing.
+     */
+    @Bean
+    public Processor auditTopicBatch() {
+        return exchange -> {
+            @SuppressWarnings("unchecked")
+            List<AuditEvent> events = exchange.getIn().getBody(List.class);
+            exchange.getIn().removeHeaders("*");
+            if (events == null || events.isEmpty()) {
+                exchange.setRouteStop(true);
+                return;
+            }
+            exchange.getIn().setHeader(TYPE_PROPERTY, AuditEventType.API_CALL.name());
+            exchange.getIn().setBody(AuditJson.writeAll(events));
+        };
+    }
+
+    /**
      * A message that is not an audit event (not text or bytes, not JSON, wrong shape): counted in
      * {@code caravan.audit.rejected}, then sent on to the dead-letter queue as a text saying why,
      * with the original text when it was one. Never retried.

@@ -15,8 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends security events to the broker through the {@code audit-security-send} route, on one
- * sender thread fed by a bounded buffer, and lets the caller wait a bounded time for the
+ * Sends security events to the broker through the {@code audit-security-send} route, on a few
+ * sender threads fed by a bounded buffer, and lets the caller wait a bounded time for the
  * broker's acknowledgement.
  *
  * <p>Why this shape: a persistent JMS send blocks until the broker has journaled the message,
@@ -36,6 +36,7 @@ final class SecurityEventSender {
     static final String DUPLICATE_ID = "_AMQ_DUPL_ID";
     private static final Logger LOG = LoggerFactory.getLogger(SecurityEventSender.class);
     private static final long MAX_BACKOFF_MILLIS = 5000;
+    static final int SENDERS = 16;
 
     private final ProducerTemplate producer;
     private final Duration wait;
@@ -47,7 +48,9 @@ final class SecurityEventSender {
     SecurityEventSender(ProducerTemplate producer, Duration wait, int capacity, MeterRegistry meters) {
         this.producer = producer;
         this.wait = wait;
-        this.sender = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(capacity),
+        // several senders: a persistent send waits for the journal, and concurrent sends share one
+        // journal write (one at a time capped the token endpoint at ~250 grants/s)
+        this.sender = new ThreadPoolExecutor(SENDERS, SENDERS, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(capacity),
                 runnable -> {
                     Thread thread = new Thread(runnable, "caravan-audit-security");
                     thread.setDaemon(true);
