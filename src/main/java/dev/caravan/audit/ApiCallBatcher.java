@@ -5,6 +5,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.ProducerTemplate;
@@ -31,10 +34,18 @@ final class ApiCallBatcher {
     private final Counter dropped;
     private final Thread drainer;
     private volatile boolean running = true;
+    private final boolean aggregate;
 
     /** Sends batches to {@code endpoint} ({@link #ROUTE} in the gateway). */
     ApiCallBatcher(ProducerTemplate producer, String endpoint, int capacity, int batchSize, Duration flushInterval,
                    MeterRegistry meters) {
+        this(producer, endpoint, capacity, batchSize, flushInterval, meters, false);
+    }
+
+    /** With {@code aggregate}, each flush sends one event per distinct call shape (see {@link #aggregate}). */
+    ApiCallBatcher(ProducerTemplate producer, String endpoint, int capacity, int batchSize, Duration flushInterval,
+                   MeterRegistry meters, boolean aggregate) {
+        this.aggregate = aggregate;
         this.producer = producer;
         this.endpoint = endpoint;
         this.queue = new ArrayBlockingQueue<>(capacity);
@@ -73,13 +84,66 @@ final class ApiCallBatcher {
                     batch.add(first);
                     queue.drainTo(batch, batchSize - batch.size());
                 }
+                // aggregating, a full batch is folded and kept until the flush interval ends
+                if (aggregate && batch.size() >= batchSize && System.nanoTime() < deadline && running) {
+                    batch = aggregate(batch);
+                    if (batch.size() < batchSize / 2) {
+                        continue;
+                    }
+                }
                 if (!batch.isEmpty() && (batch.size() >= batchSize || System.nanoTime() >= deadline || !running)) {
-                    send(batch);
+                    send(aggregate ? aggregate(batch) : batch);
                     batch = new ArrayList<>(batchSize);
                 }
             } catch (InterruptedException e) {
                 running = false;
             }
+        }
+    }
+
+    /**
+     * Folds events of the same organization, application, user, API, version, method and status
+     * into one, stamped with the first one's time, carrying {@code count} and the mean
+     * {@code latency_ms}. Events already folded count with their own {@code count}.
+     */
+    static List<AuditEvent> aggregate(List<AuditEvent> events) {
+        Map<List<String>, long[]> totals = new LinkedHashMap<>();
+        Map<List<String>, AuditEvent> firsts = new LinkedHashMap<>();
+        for (AuditEvent e : events) {
+            List<String> key = Arrays.asList(e.organization(), e.clientId(), e.username(),
+                    e.detail(AuditDetail.API_CONTEXT), e.detail(AuditDetail.API_VERSION),
+                    e.detail(AuditDetail.METHOD), e.detail(AuditDetail.STATUS));
+            long count = number(e.detail(AuditDetail.COUNT), 1);
+            long latency = number(e.detail(AuditDetail.LATENCY_MS), 0);
+            long[] total = totals.computeIfAbsent(key, k -> new long[2]);
+            total[0] += count;
+            total[1] += latency * count;
+            firsts.putIfAbsent(key, e);
+        }
+        List<AuditEvent> folded = new ArrayList<>(totals.size());
+        totals.forEach((key, total) -> {
+            AuditEvent first = firsts.get(key);
+            AuditEvent.Builder b = AuditEvent.builder(AuditEventType.API_CALL).time(first.time())
+                    .organization(first.organization()).clientId(first.clientId()).username(first.username());
+            for (AuditDetail d : new AuditDetail[] {AuditDetail.API_CONTEXT, AuditDetail.API_VERSION,
+                    AuditDetail.METHOD, AuditDetail.STATUS}) {
+                if (first.detail(d) != null) {
+                    b.detail(d, first.detail(d));
+                }
+            }
+            folded.add(b.detail(AuditDetail.COUNT, total[0]).detail(AuditDetail.LATENCY_MS, total[1] / total[0]).build());
+        });
+        return folded;
+    }
+
+    private static long number(String text, long fallback) {
+        if (text == null) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            return fallback;
         }
     }
 

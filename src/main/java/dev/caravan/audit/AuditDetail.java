@@ -24,7 +24,9 @@ public enum AuditDetail {
     /** The admin API's path template ({@code /api/v1/organizations/{org}/users}), never a body. */
     PATH("path"),
     STATUS("status"),
-    LATENCY_MS("latency_ms");
+    LATENCY_MS("latency_ms"),
+    /** Calls an aggregated API_CALL event stands for (its {@code latency_ms} is then their mean). */
+    COUNT("count");
 
     private static final Map<String, AuditDetail> BY_KEY = Stream.of(values())
             .collect(Collectors.toUnmodifiableMap(AuditDetail::key, Function.identity()));

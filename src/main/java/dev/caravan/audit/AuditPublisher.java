@@ -32,7 +32,7 @@ public class AuditPublisher implements SmartLifecycle {
                 properties.securityBufferCapacity(), meters);
         AuditProperties.ApiCalls api = properties.apiCalls();
         this.apiCalls = new ApiCallBatcher(producer, ApiCallBatcher.ROUTE, api.queueCapacity(), api.batchSize(),
-                api.flushInterval(), meters);
+                api.flushInterval(), meters, api.aggregate());
     }
 
     /**

@@ -120,8 +120,18 @@ public final class WebServiceUserStore implements ExternalUserStore {
 
     /** The request body: the template with both placeholders replaced by JSON-escaped text. */
     String body(String username, char[] password) {
-        return template.replace("{username}", jsonEscape(username)).replace("{password}", jsonEscape(new String(password)));
+        // one pass over the template: a username containing "{password}" stays a username
+        java.util.regex.Matcher m = PLACEHOLDER.matcher(template);
+        StringBuilder out = new StringBuilder(template.length() + 64);
+        while (m.find()) {
+            String value = m.group().equals("{username}") ? jsonEscape(username) : jsonEscape(new String(password));
+            m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(value));
+        }
+        m.appendTail(out);
+        return out.toString();
     }
+
+    private static final java.util.regex.Pattern PLACEHOLDER = java.util.regex.Pattern.compile("\\{username\\}|\\{password\\}");
 
     static String jsonEscape(String value) {
         StringBuilder out = new StringBuilder(value.length() + 8);

@@ -135,6 +135,13 @@ class WebServiceUserStoreTest {
     }
 
     @Test
+    void placeholderTextInsideAUsernameIsNotSubstituted() throws Exception {
+        WebServiceUserStore store = new WebServiceUserStore("acme", settings(defaultSchemaService()));
+        store.verify("acme", "x{password}y", "secret-Pa55".toCharArray());
+        assertThat(JSON.readTree(received.get(0)).at("/credentials/username").asText()).isEqualTo("x{password}y");
+    }
+
+    @Test
     void blankPasswordNeverReachesTheService() throws Exception {
         WebServiceUserStore store = new WebServiceUserStore("acme", settings(defaultSchemaService()));
         for (String blank : new String[] {"", "  ", "\t"}) {
