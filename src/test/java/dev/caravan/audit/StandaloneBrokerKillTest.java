@@ -88,10 +88,9 @@ class StandaloneBrokerKillTest extends CaravanTestBase {
         assertThat(before).hasSizeGreaterThanOrEqualTo(200);
         Poll.until(Duration.ofSeconds(90), () -> stored(before), count -> count == before.size());
         assertThat(stored(before)).as("each acknowledged event present").isEqualTo(before.size());
-        long rows = jdbc.sql("select count(*) from audit_event where organization = ?").param(organization)
-                .query(Long.class).single();
-        long distinct = jdbc.sql("select count(distinct id) from audit_event where organization = ?").param(organization)
-                .query(Long.class).single();
-        assertThat(rows).as("no event stored twice").isEqualTo(distinct);
+        // one statement: events sent after the restart may still be arriving between two queries
+        long twice = jdbc.sql("select count(*) - count(distinct id) from audit_event where organization = ?")
+                .param(organization).query(Long.class).single();
+        assertThat(twice).as("no event stored twice").isZero();
     }
 }
