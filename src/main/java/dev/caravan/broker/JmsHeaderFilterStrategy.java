@@ -2,6 +2,7 @@ package dev.caravan.broker;
 
 import java.util.Set;
 import java.util.TreeSet;
+import dev.caravan.http.TrafficHeaderFilterStrategy;
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.HeaderFilterStrategy;
 
@@ -29,9 +30,7 @@ public class JmsHeaderFilterStrategy implements HeaderFilterStrategy {
 
     @Override
     public boolean applyFilterToCamelHeaders(String headerName, Object headerValue, Exchange exchange) {
-        return headerName.regionMatches(true, 0, "camel", 0, 5)
-                || headerName.regionMatches(true, 0, "org.apache.camel", 0, 16)
-                || headerName.regionMatches(true, 0, "caravan", 0, 7);
+        return TrafficHeaderFilterStrategy.isInternal(headerName);
     }
 
     @Override

@@ -7,7 +7,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.context.annotation.DependsOn;
 import org.springframework.jms.connection.CachingConnectionFactory;
 
 /**
@@ -37,10 +36,9 @@ public class MessagingConfiguration {
     }
 
     @Bean
-    @DependsOn("brokerCredentials")
     ConnectionFactory jmsConnectionFactory(BrokerProperties properties, BrokerCredentials credentials,
             org.springframework.beans.factory.ObjectProvider<EmbeddedBroker> broker) {
-        broker.ifAvailable(b -> { });
+        broker.ifAvailable(b -> { }); // the embedded broker, when there is one, exists before anything connects
         ActiveMQConnectionFactory artemis =
                 new ActiveMQConnectionFactory(properties.url(), credentials.user(), credentials.password());
         // never deserialize Java objects from a message, whatever a sender puts there

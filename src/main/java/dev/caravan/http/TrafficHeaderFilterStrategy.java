@@ -71,9 +71,13 @@ public class TrafficHeaderFilterStrategy implements HeaderFilterStrategy {
 
     /** Called for every header, in both directions: compares without allocating. */
     public static boolean isInternalOrHopByHop(String headerName) {
+        return isInternal(headerName) || NEVER_OUT.contains(headerName);
+    }
+
+    /** Camel's and Caravan's own headers, in any case: never taken from or given to the outside. */
+    public static boolean isInternal(String headerName) {
         return headerName.regionMatches(true, 0, "camel", 0, 5)
                 || headerName.regionMatches(true, 0, "org.apache.camel", 0, 16)
-                || headerName.regionMatches(true, 0, "caravan", 0, 7)
-                || NEVER_OUT.contains(headerName);
+                || headerName.regionMatches(true, 0, "caravan", 0, 7);
     }
 }

@@ -39,7 +39,7 @@ public class EndUserAuthenticator {
         }
         var user = primary.find(organization, username);
         if (user.isPresent()) {
-            return user.get().enabled() ? primary.lookup(organization, username) : Optional.empty();
+            return user.get().enabled() ? Optional.of(primary.toAuthenticated(user.get(), organization)) : Optional.empty();
         }
         return secondary.forOrganization(organization).flatMap(store -> store.lookup(organization, username));
     }

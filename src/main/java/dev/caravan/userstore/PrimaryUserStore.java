@@ -59,7 +59,8 @@ public class PrimaryUserStore implements UserStore {
         return organizations.findByName(organization).flatMap(org -> users.find(org.id(), username));
     }
 
-    private AuthenticatedUser toAuthenticated(PrimaryUser user, String organization) {
+    /** The user as the store describes them to the token issuer (roles, email claim). */
+    public AuthenticatedUser toAuthenticated(PrimaryUser user, String organization) {
         Map<String, String> attributes = user.email() == null ? Map.of() : Map.of("email", user.email());
         return new AuthenticatedUser(user.username(), organization, kind(), user.roles(), attributes);
     }

@@ -55,7 +55,7 @@ public final class RemoteUserStore implements UserStore {
 
     @Override
     public Verification verify(String org, String username, char[] password) {
-        if (password == null || password.length == 0 || new String(password).isBlank()) {
+        if (UserStore.isBlank(password)) {
             // never sent: an empty LDAP bind is anonymous and would "succeed"
             return new Verification.Rejected();
         }

@@ -26,6 +26,7 @@ import com.unboundid.util.ssl.HostNameSSLSocketVerifier;
 import com.unboundid.util.ssl.SSLUtil;
 import com.unboundid.util.ssl.TrustStoreTrustManager;
 import dev.caravan.userstore.AuthenticatedUser;
+import dev.caravan.userstore.UserStore;
 import dev.caravan.userstore.Verification;
 import dev.caravan.userstore.external.ConnectionCheck;
 import dev.caravan.userstore.external.ExternalUserStore;
@@ -172,7 +173,7 @@ public final class LdapUserStore implements ExternalUserStore {
 
     @Override
     public Verification verify(String org, String username, char[] password) {
-        if (password == null || password.length == 0 || new String(password).isBlank()) {
+        if (UserStore.isBlank(password)) {
             return new Verification.Rejected();
         }
         if (username == null || username.isEmpty()) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.core.JsonPointer;
 import dev.caravan.userstore.AuthenticatedUser;
+import dev.caravan.userstore.UserStore;
 import dev.caravan.userstore.Verification;
 import dev.caravan.userstore.external.ConnectionCheck;
 import dev.caravan.userstore.external.ExternalUserStore;
@@ -231,7 +232,7 @@ public final class WebServiceUserStore implements ExternalUserStore {
 
     @Override
     public Verification verify(String org, String username, char[] password) {
-        if (password == null || password.length == 0 || new String(password).isBlank()) {
+        if (UserStore.isBlank(password)) {
             return new Verification.Rejected();
         }
         Answer answer = ask(username, password);
