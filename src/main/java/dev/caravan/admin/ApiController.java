@@ -1,6 +1,11 @@
 package dev.caravan.admin;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.caravan.gateway.ApiPolicyCheck;
 import dev.caravan.registry.ApiDefinition;
+import dev.caravan.registry.ApiPolicies;
+import dev.caravan.registry.ApiPolicy;
+import dev.caravan.registry.InvalidApiPolicyException;
 import dev.caravan.registry.ApiRepository;
 import dev.caravan.registry.Organization;
 import dev.caravan.registry.Subscription;
@@ -21,54 +26,69 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * APIs an organization publishes, addressed by id. Context and version together are unique
  * across all organizations (they are the gateway's URL space) and fixed once created: a new
- * version is a new API. PUT replaces name, backend URL and tiers.
+ * version is a new API. PUT replaces name, backend URL, tiers and policy (an absent policy is the default one).
  */
 @RestController
 @RequestMapping(AdminWebConfiguration.BASE + "/organizations/{org}/apis")
 class ApiController {
 
-    record ApiBody(String name, String context, String version, String backendUrl, List<String> tiers) {}
+    record ApiBody(String name, String context, String version, String backendUrl, List<String> tiers,
+                   JsonNode policy) {}
 
     record ApiView(String id, String name, String context, String version, String backendUrl, List<String> tiers,
-                   Instant createdAt) {
+                   Instant createdAt, JsonNode policy) {
         static ApiView of(ApiDefinition api) {
             return new ApiView(api.id(), api.name(), api.context(), api.version(), api.backendUrl(), api.tiers(),
-                    api.createdAt());
+                    api.createdAt(), api.policy().isDefault() ? null : ApiPolicies.write(api.policy()));
         }
     }
 
     /** An API body that passed every rule. */
-    private record Valid(String name, String context, String version, String backendUrl, List<String> tiers) {
-        static Valid of(ApiBody body) {
-            return new Valid(
-                    Checks.text("name", body.name(), 100),
-                    Checks.context("context", body.context()),
-                    Checks.version("version", body.version()),
-                    Checks.backendUrl("backendUrl", body.backendUrl()),
-                    Checks.tiers("tiers", body.tiers()));
+    private record Valid(String name, String context, String version, String backendUrl, List<String> tiers,
+                         ApiPolicy policy) {
+        static Valid of(ApiBody body, ApiPolicyCheck check) {
+            String name = Checks.text("name", body.name(), 100);
+            String context = Checks.context("context", body.context());
+            String version = Checks.version("version", body.version());
+            String backendUrl = Checks.backendUrl("backendUrl", body.backendUrl());
+            List<String> tiers = Checks.tiers("tiers", body.tiers());
+            ApiPolicy policy;
+            try {
+                policy = ApiPolicies.parse(body.policy());
+            } catch (InvalidApiPolicyException e) {
+                throw AdminError.invalid(e.field(), e.getMessage());
+            }
+            ApiPolicyCheck.Problem problem = check.problem(backendUrl, policy);
+            if (problem != null) {
+                throw AdminError.invalid(problem.field(), problem.message());
+            }
+            return new Valid(name, context, version, backendUrl, tiers, policy);
         }
     }
 
     private final ApiRepository apis;
     private final SubscriptionRepository subscriptions;
     private final AdminLookups lookups;
+    private final ApiPolicyCheck policyCheck;
 
-    ApiController(ApiRepository apis, SubscriptionRepository subscriptions, AdminLookups lookups) {
+    ApiController(ApiRepository apis, SubscriptionRepository subscriptions, AdminLookups lookups,
+                  ApiPolicyCheck policyCheck) {
         this.apis = apis;
         this.subscriptions = subscriptions;
         this.lookups = lookups;
+        this.policyCheck = policyCheck;
     }
 
     @PostMapping
     ResponseEntity<ApiView> create(@PathVariable String org, @RequestBody ApiBody body) {
         Organization organization = lookups.organization(org);
-        Valid api = Valid.of(body);
+        Valid api = Valid.of(body, policyCheck);
         if (apis.findByContextAndVersion(api.context(), api.version()).isPresent()) {
             throw AdminError.conflict("context", "an API with context " + api.context() + " and version "
                     + api.version() + " already exists");
         }
         String id = apis.create(organization.id(), api.name(), api.context(), api.version(),
-                api.backendUrl(), api.tiers()).id();
+                api.backendUrl(), api.tiers(), api.policy()).id();
         ApiDefinition created = lookups.api(organization, id); // as stored (the database rounds createdAt)
         return ResponseEntity.created(AdminLookups.location("organizations", organization.name(), "apis", created.id()))
                 .body(ApiView.of(created));
@@ -87,7 +107,7 @@ class ApiController {
     @PutMapping("/{id}")
     ApiView replace(@PathVariable String org, @PathVariable String id, @RequestBody ApiBody body) {
         ApiDefinition existing = lookups.api(lookups.organization(org), id);
-        Valid api = Valid.of(body);
+        Valid api = Valid.of(body, policyCheck);
         if (!api.context().equals(existing.context())) {
             throw AdminError.invalid("context", "cannot be changed; publish a new API instead");
         }
@@ -105,7 +125,7 @@ class ApiController {
         }
         ApiDefinition updated = new ApiDefinition(existing.id(), existing.organizationId(), api.name(),
                 existing.context(), existing.version(), api.backendUrl(), List.copyOf(api.tiers()),
-                existing.createdAt());
+                existing.createdAt(), api.policy());
         apis.update(updated);
         return ApiView.of(updated);
     }

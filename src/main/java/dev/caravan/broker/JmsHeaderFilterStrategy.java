@@ -14,7 +14,7 @@ import org.apache.camel.spi.HeaderFilterStrategy;
  */
 public class JmsHeaderFilterStrategy implements HeaderFilterStrategy {
     private static final Set<String> INBOUND = caseInsensitive(
-            "JMSMessageID", "JMSCorrelationID", "JMSTimestamp", "JMSExpiration", "JMSRedelivered",
+            "JMSMessageID", "JMSCorrelationID", "ContentType", "JMSTimestamp", "JMSExpiration", "JMSRedelivered",
             "JMSDeliveryMode", "JMSPriority", "JMSType", "JMSXDeliveryCount");
 
     private static Set<String> caseInsensitive(String... names) {

@@ -14,8 +14,20 @@ import org.springframework.stereotype.Component;
 @Component
 public class BackendEndpoints {
 
-    /** Where an API's calls go. */
-    public record Backend(boolean tls, String host, int port, String basePath) {}
+    /** Where an API's calls go: an HTTP server, or an Artemis queue ({@code queue} set, the rest unused). */
+    public record Backend(boolean tls, String host, int port, String basePath, String queue) {
+        public Backend(boolean tls, String host, int port, String basePath) {
+            this(tls, host, port, basePath, null);
+        }
+
+        public boolean isQueue() {
+            return queue != null;
+        }
+    }
+
+    /** Queue names an API may use: not Caravan's own ({@code caravan.}) nor the broker's ({@code activemq.}, {@code $sys}). */
+    static final java.util.regex.Pattern QUEUE_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,199}");
+    public static final String QUEUE_SCHEME = "queue:";
 
     private final Map<String, Backend> byUrl = new ConcurrentHashMap<>();
 
@@ -24,6 +36,13 @@ public class BackendEndpoints {
     }
 
     static Backend parse(String backendUrl) {
+        if (backendUrl.startsWith(QUEUE_SCHEME)) {
+            String problem = queueProblem(backendUrl);
+            if (problem != null) {
+                throw new IllegalArgumentException("backend URL " + problem);
+            }
+            return new Backend(false, null, 0, "", backendUrl.substring(QUEUE_SCHEME.length()));
+        }
         URI uri = URI.create(backendUrl);
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) {
@@ -44,11 +63,14 @@ public class BackendEndpoints {
 
     /** Validation for the admin API: an absolute http(s) URL with a host, no user info, query or fragment. */
     public static String problem(String backendUrl) {
+        if (backendUrl.startsWith(QUEUE_SCHEME)) {
+            return queueProblem(backendUrl);
+        }
         try {
             URI uri = new URI(backendUrl);
             if (uri.getScheme() == null || !(uri.getScheme().equalsIgnoreCase("http")
                     || uri.getScheme().equalsIgnoreCase("https"))) {
-                return "must be an http or https URL";
+                return "must be an http or https URL, or queue:<name> for an Artemis queue";
             }
             if (uri.getHost() == null) {
                 return "must name a host";
@@ -63,5 +85,17 @@ public class BackendEndpoints {
         } catch (java.net.URISyntaxException e) {
             return "is not a valid URL";
         }
+    }
+
+    private static String queueProblem(String backendUrl) {
+        String queue = backendUrl.substring(QUEUE_SCHEME.length());
+        if (!QUEUE_NAME.matcher(queue).matches()) {
+            return "must name a queue after queue: (letters, digits, dot, underscore, hyphen; at most 200 characters)";
+        }
+        String lower = queue.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("caravan.") || lower.startsWith("activemq.")) {
+            return "must not name a queue of Caravan (caravan.*) or of the broker (activemq.*)";
+        }
+        return null;
     }
 }

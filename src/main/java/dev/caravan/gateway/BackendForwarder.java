@@ -3,12 +3,9 @@ package dev.caravan.gateway;
 import dev.caravan.config.CaravanProperties;
 import dev.caravan.http.TrafficHeaderFilterStrategy;
 import io.vertx.core.MultiMap;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -34,33 +31,29 @@ import org.springframework.stereotype.Component;
  */
 @Component("forwardToBackend")
 public class BackendForwarder extends AsyncProcessorSupport {
-    private final HttpClient client;
+    private final BackendSecurityProfiles clients;
+    private final QueueForwarder queues;
     private final long connectTimeoutMillis;
-    private final long responseTimeoutMillis;
 
-    public BackendForwarder(Vertx caravanVertx, CaravanProperties properties) {
-        CaravanProperties.Gateway gateway = properties.gateway();
-        this.connectTimeoutMillis = gateway.connectTimeout().toMillis();
-        this.responseTimeoutMillis = gateway.responseTimeout().toMillis();
-        HttpClientOptions options = new HttpClientOptions()
-                .setConnectTimeout((int) connectTimeoutMillis)
-                .setKeepAlive(true)
-                .setTcpNoDelay(true)
-                .setDecompressionSupported(false)
-                .setTryUseCompression(false)
-                .setVerifyHost(true);
-        this.client = caravanVertx.createHttpClient(options,
-                new PoolOptions().setHttp1MaxSize(gateway.maxConnections()));
+    public BackendForwarder(BackendSecurityProfiles clients, QueueForwarder queues, CaravanProperties properties) {
+        this.clients = clients;
+        this.queues = queues;
+        this.connectTimeoutMillis = properties.gateway().connectTimeout().toMillis();
     }
 
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
         Message in = exchange.getIn();
+        ApiRuntime runtime = exchange.getProperty(GatewayMediators.RUNTIME, ApiRuntime.class);
         BackendEndpoints.Backend backend = exchange.getProperty(GatewayMediators.BACKEND, BackendEndpoints.Backend.class);
+        if (backend.isQueue()) {
+            return queues.process(exchange, callback);
+        }
+        HttpClient client = runtime.security() == null ? clients.defaultClient() : runtime.security().client();
         RequestOptions request;
         Buffer body;
         try {
-            request = request(in, backend);
+            request = request(in, backend, runtime.backendTimeoutMillis());
             Object payload = in.getBody();
             body = payload instanceof byte[] bytes && bytes.length > 0 ? Buffer.buffer(bytes) : null;
         } catch (RuntimeException e) {
@@ -98,7 +91,7 @@ public class BackendForwarder extends AsyncProcessorSupport {
         return false;
     }
 
-    private RequestOptions request(Message in, BackendEndpoints.Backend backend) {
+    private RequestOptions request(Message in, BackendEndpoints.Backend backend, long timeoutMillis) {
         String method = String.valueOf(in.getHeader(Exchange.HTTP_METHOD));
         String path = in.getHeader(Exchange.HTTP_PATH, String.class);
         String query = in.getHeader(Exchange.HTTP_QUERY, String.class);
@@ -110,11 +103,11 @@ public class BackendForwarder extends AsyncProcessorSupport {
                 continue;
             }
             if (value instanceof Iterable<?> values) {
-                values.forEach(v -> headers.add(header.getKey(), String.valueOf(v)));
+                values.forEach(v -> headers.add(header.getKey(), checked(String.valueOf(v))));
             } else if (value instanceof CharSequence text) {
-                headers.add(header.getKey(), text);
+                headers.add(header.getKey(), checked(text));
             } else {
-                headers.add(header.getKey(), String.valueOf(value));
+                headers.add(header.getKey(), checked(String.valueOf(value)));
             }
         }
         return new RequestOptions()
@@ -126,7 +119,21 @@ public class BackendForwarder extends AsyncProcessorSupport {
                 .setHeaders(headers)
                 .setFollowRedirects(false)
                 .setConnectTimeout(connectTimeoutMillis)
-                .setIdleTimeout(responseTimeoutMillis);
+                .setIdleTimeout(timeoutMillis);
+    }
+
+    /**
+     * No header value leaves with CR, LF or NUL (a mediator parameter or a backend-bound value
+     * must never split the request); the traffic server already refuses them from callers.
+     */
+    private static CharSequence checked(CharSequence value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\r' || c == '\n' || c == 0) {
+                throw new GatewayException(500, "mediation_failed", "a header for the backend holds a line break", null);
+            }
+        }
+        return value;
     }
 
     /** Vert.x reports closed connections as runtime exceptions: make every failure an I/O failure for the error step. */

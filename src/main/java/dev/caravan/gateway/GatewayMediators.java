@@ -1,6 +1,7 @@
 package dev.caravan.gateway;
 
 import dev.caravan.config.CaravanProperties;
+import dev.caravan.http.Cidr;
 import dev.caravan.http.HeaderAllowList;
 import dev.caravan.http.InboundRequest;
 import dev.caravan.http.RequestBodies;
@@ -30,6 +31,8 @@ public class GatewayMediators {
     public static final String CLIENT = "caravanClient";
     public static final String SUBSCRIPTION = "caravanSubscription";
     public static final String BACKEND = "caravanBackend";
+    public static final String RUNTIME = "caravanApiRuntime";
+    public static final String USER_TOKEN = "caravanUserToken";
 
     /** Entry of the API route: only allow-listed request headers survive, matched case-insensitively. */
     @Bean
@@ -45,7 +48,7 @@ public class GatewayMediators {
 
     /** {@code /{context}/{version}/...} to an API definition, or 404; unsafe paths are 400 (see {@link RequestPaths}). */
     @Bean
-    public Processor resolveApi(LiveRegistry registry) {
+    public Processor resolveApi(LiveRegistry registry, ApiRuntimes runtimes) {
         return exchange -> {
             String path = InboundRequest.of(exchange).path();
             String problem = RequestPaths.problem(path);
@@ -54,6 +57,39 @@ public class GatewayMediators {
             }
             ResolvedApi api = registry.resolve(path).orElseThrow(GatewayException::notFound);
             exchange.setProperty(API, api);
+            exchange.setProperty(RUNTIME, runtimes.of(api.api()));
+        };
+    }
+
+    /**
+     * The API's caller allow-list ({@code policy.allowedCallers}): a caller outside it gets 403 and
+     * the backend sees nothing. The caller is the connection's peer, or what trusted proxies say
+     * in {@code X-Forwarded-For} ({@link CallerAddress}).
+     */
+    @Bean
+    public Processor checkCaller(BackendSecurityProfiles profiles) {
+        return exchange -> {
+            ApiRuntime runtime = exchange.getProperty(RUNTIME, ApiRuntime.class);
+            if (runtime.allowedCallers().isEmpty()) {
+                return;
+            }
+            byte[] caller = CallerAddress.of(InboundRequest.of(exchange), profiles.trustedProxies());
+            if (!Cidr.anyContains(runtime.allowedCallers(), caller)) {
+                throw GatewayException.forbidden("caller_not_allowed", "this API does not accept calls from this address");
+            }
+        };
+    }
+
+    /** A CORS preflight to an API with CORS rules is answered here, before authentication, and ends the route. */
+    @Bean
+    public Processor answerCorsPreflight() {
+        return exchange -> {
+            ApiRuntime runtime = exchange.getProperty(RUNTIME, ApiRuntime.class);
+            InboundRequest request = InboundRequest.of(exchange);
+            if (runtime.cors() != null && CorsPolicy.isPreflight(request)) {
+                runtime.cors().answerPreflight(exchange, request);
+                exchange.setRouteStop(true);
+            }
         };
     }
 
@@ -72,6 +108,9 @@ public class GatewayMediators {
                 throw GatewayException.badRequest("the Authorization header is repeated");
             }
             exchange.getIn().removeHeader("Authorization");
+            if (request.headerValues("X-Authorization").size() > 1) {
+                throw GatewayException.badRequest("the X-Authorization header is repeated");
+            }
             if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
                 throw GatewayException.noCredentials();
             }
@@ -85,6 +124,46 @@ public class GatewayMediators {
                 throw GatewayException.invalidToken("token has been revoked");
             }
             exchange.setProperty(TOKEN, claims);
+        };
+    }
+
+    /**
+     * Dual-token APIs ({@code policy.dualToken}): {@code X-Authorization} must carry a valid, unrevoked
+     * Caravan token of an end user, issued to the same application as the {@code Authorization}
+     * token; its user becomes the backend JWT's end user. Other APIs leave X-Authorization alone.
+     */
+    @Bean
+    public Processor authenticateUserToken(AccessTokens accessTokens, Revocations revocations) {
+        return exchange -> {
+            ApiRuntime runtime = exchange.getProperty(RUNTIME, ApiRuntime.class);
+            if (!runtime.policy().dualToken()) {
+                return;
+            }
+            String value = InboundRequest.of(exchange).singleHeader("X-Authorization");
+            if (value == null || value.isBlank()) {
+                throw new GatewayException(401, "unauthorized",
+                        "this API requires the end user's access token in X-Authorization", null);
+            }
+            if (!value.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                throw GatewayException.invalidToken("X-Authorization must be a Bearer token");
+            }
+            AccessTokenClaims user;
+            try {
+                user = accessTokens.validate(value.substring(7).trim());
+            } catch (InvalidTokenException e) {
+                throw GatewayException.invalidToken("X-Authorization: " + e.getMessage());
+            }
+            if (revocations.isRevoked(user)) {
+                throw GatewayException.invalidToken("X-Authorization: token has been revoked");
+            }
+            if (!user.isEndUserToken()) {
+                throw GatewayException.invalidToken("X-Authorization must carry an end user's token");
+            }
+            AccessTokenClaims app = exchange.getProperty(TOKEN, AccessTokenClaims.class);
+            if (!user.clientId().equals(app.clientId())) {
+                throw GatewayException.invalidToken("X-Authorization: token was issued to another application");
+            }
+            exchange.setProperty(USER_TOKEN, user);
         };
     }
 
@@ -107,35 +186,111 @@ public class GatewayMediators {
 
     /** Adds the signed backend JWT under its configured header, replacing anything the client sent. */
     @Bean
-    public Processor enrichBackendJwt(BackendJwts backendJwts, CaravanProperties properties) {
-        boolean enabled = properties.backendJwt().enabled();
+    public Processor enrichBackendJwt(BackendJwts backendJwts) {
         return exchange -> {
             exchange.getIn().removeHeader(backendJwts.header());
-            if (!enabled) {
+            ApiRuntime runtime = exchange.getProperty(RUNTIME, ApiRuntime.class);
+            if (!runtime.backendJwt()) {
                 return;
             }
-            ResolvedApi api = exchange.getProperty(API, ResolvedApi.class);
-            CharSequence jwt = backendJwts.assertion(exchange.getProperty(TOKEN, AccessTokenClaims.class), api.api(),
-                    exchange.getProperty(CLIENT, ClientApp.class), exchange.getProperty(SUBSCRIPTION, Subscription.class));
+            CharSequence jwt = backendJwts.assertion(exchange.getProperty(TOKEN, AccessTokenClaims.class),
+                    exchange.getProperty(USER_TOKEN, AccessTokenClaims.class), runtime.api(),
+                    exchange.getProperty(CLIENT, ClientApp.class), exchange.getProperty(SUBSCRIPTION, Subscription.class),
+                    runtime.cacheKey(), runtime.backendJwtClaims());
             exchange.getIn().setHeader(backendJwts.header(), jwt);
+        };
+    }
+
+    /** The API's request flow ({@code policy.mediation.request}); a dual-token API's user token goes no further. */
+    @Bean
+    public MediationStep applyRequestMediation() {
+        return new MediationStep(ApiRuntime::requestFlow, (exchange, runtime) -> {
+            if (runtime.policy().dualToken()) {
+                exchange.getIn().removeHeader("X-Authorization");
+            }
+        });
+    }
+
+    /** The API's response flow ({@code policy.mediation.response}), on the backend's answer. */
+    @Bean
+    public MediationStep applyResponseMediation() {
+        return new MediationStep(ApiRuntime::responseFlow, null);
+    }
+
+    /**
+     * The gateway's credentials for the backend ({@code policy.backendSecurity}): basic auth or a
+     * static header from configuration. Applied after mediation, so it wins over anything a
+     * mediator or the caller put in the same header.
+     */
+    @Bean
+    public Processor secureBackendRequest() {
+        return exchange -> {
+            BackendSecurityProfiles.Compiled security = exchange.getProperty(RUNTIME, ApiRuntime.class).security();
+            if (security == null) {
+                return;
+            }
+            if (security.authorization() != null) {
+                exchange.getIn().setHeader("Authorization", security.authorization());
+            }
+            if (security.headerName() != null) {
+                exchange.getIn().setHeader(security.headerName(), security.headerValue());
+            }
+        };
+    }
+
+    /** CORS headers on the answer (success or error) of an API with CORS rules. */
+    @Bean
+    public Processor addCorsHeaders() {
+        return exchange -> {
+            ApiRuntime runtime = exchange.getProperty(RUNTIME, ApiRuntime.class);
+            if (runtime != null && runtime.cors() != null) {
+                runtime.cors().decorate(exchange.getMessage(), InboundRequest.of(exchange));
+            }
+        };
+    }
+
+    /**
+     * The API's fault flow ({@code policy.mediation.fault}) on the error answer the gateway wrote.
+     * A fault mediator that fails itself is logged and the original error answer stands.
+     */
+    @Bean
+    public Processor applyFaultMediation() {
+        return exchange -> {
+            ApiRuntime runtime = exchange.getProperty(RUNTIME, ApiRuntime.class);
+            if (runtime == null || runtime.faultFlow().isEmpty()) {
+                return;
+            }
+            org.apache.camel.Message before = exchange.getMessage().copy();
+            for (org.apache.camel.AsyncProcessor mediator : runtime.faultFlow()) {
+                org.apache.camel.support.AsyncProcessorConverterHelper.convert(mediator).process(exchange);
+                if (exchange.getException() != null) {
+                    org.slf4j.LoggerFactory.getLogger(GatewayMediators.class).warn(
+                            "fault mediation of {} failed: {}", runtime.api().context(),
+                            exchange.getException().getClass().getSimpleName());
+                    exchange.setException(null);
+                    exchange.setMessage(before);
+                    return;
+                }
+            }
         };
     }
 
     /**
      * Sets what the forwarder uses: method, backend path and query, the body (bounded by
-     * {@code caravan.traffic.max-body-size}), and the API's backend. The backend comes from the
+     * {@code caravan.traffic.max-body-size} and the API's {@code policy.maxRequestBodySize}), and
+     * the API's backend. The backend comes from the
      * API definition only.
      */
     @Bean
-    public Processor prepareBackendRequest(BackendEndpoints endpoints, CaravanProperties properties) {
-        long limit = properties.traffic().maxBodySize();
+    public Processor prepareBackendRequest() {
         return exchange -> {
             InboundRequest request = InboundRequest.of(exchange);
             ResolvedApi api = exchange.getProperty(API, ResolvedApi.class);
-            BackendEndpoints.Backend backend = endpoints.forApi(api.api());
+            ApiRuntime runtime = exchange.getProperty(RUNTIME, ApiRuntime.class);
+            BackendEndpoints.Backend backend = runtime.backend();
             byte[] body;
             try {
-                body = RequestBodies.read(exchange, limit);
+                body = RequestBodies.read(exchange, runtime.maxRequestBodySize());
             } catch (RequestBodies.TooLargeException e) {
                 throw new GatewayException(413, "payload_too_large", "the request body is too large", null);
             } catch (RequestBodies.UnreadableException e) {

@@ -11,6 +11,7 @@ import io.netty.util.AsciiString;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
 import java.util.UUID;
 import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jws.JsonWebSignature;
@@ -79,23 +80,38 @@ public class BackendJwts {
     /** The signed assertion, as an ASCII character sequence ({@code toString()} gives the JWT). */
     public CharSequence assertion(AccessTokenClaims token, ApiDefinition api, ClientApp client,
                                   Subscription subscription) {
-        String key = token.jti() + "|" + api.id();
+        return assertion(token, null, api, client, subscription, api.id(), null);
+    }
+
+    /**
+     * The assertion for one call: {@code userToken} (dual-token APIs, else null) names the end
+     * user instead of {@code token}; {@code claims} (null: all) limits the dialect claims;
+     * {@code cacheKey} identifies the API and its policy version.
+     */
+    public CharSequence assertion(AccessTokenClaims token, AccessTokenClaims userToken, ApiDefinition api,
+                                  ClientApp client, Subscription subscription, String cacheKey, Set<String> claims) {
+        String key = userToken == null ? token.jti() + "|" + cacheKey : token.jti() + "|" + userToken.jti() + "|" + cacheKey;
         Entry entry = cache.getIfPresent(key);
         if (entry == null || !entry.expiresAt().minus(REFRESH_MARGIN).isAfter(clock.instant())) {
-            entry = sign(token, api, client, subscription);
+            entry = sign(token, userToken, api, client, subscription, claims);
             cache.put(key, entry);
         }
         return entry.value();
     }
 
-    private Entry sign(AccessTokenClaims token, ApiDefinition api, ClientApp client, Subscription subscription) {
+    private Entry sign(AccessTokenClaims token, AccessTokenClaims userToken, ApiDefinition api, ClientApp client,
+                       Subscription subscription, Set<String> only) {
         Instant now = clock.instant();
         Instant expires = now.plus(settings.ttl());
         if (expires.isAfter(token.expiresAt())) {
             expires = token.expiresAt();
         }
-        String endUser = token.isEndUserToken()
-                ? token.username() + "@" + token.organization()
+        AccessTokenClaims user = userToken != null ? userToken : token;
+        if (userToken != null && expires.isAfter(userToken.expiresAt())) {
+            expires = userToken.expiresAt();
+        }
+        String endUser = user.isEndUserToken()
+                ? user.username() + "@" + user.organization()
                 : client.ownerQualifiedName();
         String dialect = settings.claimDialect();
         JwtClaims claims = new JwtClaims();
@@ -105,25 +121,26 @@ public class BackendJwts {
         claims.setIssuedAt(NumericDate.fromSeconds(now.getEpochSecond()));
         claims.setExpirationTime(NumericDate.fromSeconds(expires.getEpochSecond()));
         claims.setJwtId(UUID.randomUUID().toString());
-        claims.setClaim(dialect + "subscriber", client.ownerQualifiedName());
-        claims.setClaim(dialect + "applicationname", client.application().name());
-        claims.setClaim(dialect + "applicationid", client.application().id());
-        claims.setClaim(dialect + "apicontext", api.context());
-        claims.setClaim(dialect + "version", api.version());
-        claims.setClaim(dialect + "tier", subscription.tier());
-        claims.setClaim(dialect + "keytype", "PRODUCTION");
-        claims.setClaim(dialect + "enduser", endUser);
-        claims.setClaim(dialect + "enduserTenantId", client.organization());
-        claims.setClaim(dialect + "organization", client.organization());
-        if (!token.roles().isEmpty()) {
-            claims.setClaim(dialect + "role", String.join(",", new java.util.TreeSet<>(token.roles())));
-        }
-        // the userstore's attributes (e.g. email from the directory), never replacing the gateway's own claims
-        token.userClaims().forEach((name, value) -> {
-            if (!claims.hasClaim(dialect + name)) {
+        java.util.function.BiConsumer<String, Object> put = (name, value) -> {
+            if ((only == null || only.contains(name)) && !claims.hasClaim(dialect + name)) {
                 claims.setClaim(dialect + name, value);
             }
-        });
+        };
+        put.accept("subscriber", client.ownerQualifiedName());
+        put.accept("applicationname", client.application().name());
+        put.accept("applicationid", client.application().id());
+        put.accept("apicontext", api.context());
+        put.accept("version", api.version());
+        put.accept("tier", subscription.tier());
+        put.accept("keytype", "PRODUCTION");
+        put.accept("enduser", endUser);
+        put.accept("enduserTenantId", user.isEndUserToken() ? user.organization() : client.organization());
+        put.accept("organization", client.organization());
+        if (!user.roles().isEmpty()) {
+            put.accept("role", String.join(",", new java.util.TreeSet<>(user.roles())));
+        }
+        // the userstore's attributes (e.g. email from the directory), never replacing the gateway's own claims
+        user.userClaims().forEach(put::accept);
         JsonWebSignature jws = new JsonWebSignature();
         jws.setPayload(claims.toJson());
         jws.setKey(keys.signingKey().getPrivateKey());

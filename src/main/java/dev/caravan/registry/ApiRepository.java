@@ -18,7 +18,8 @@ public class ApiRepository {
             rs.getString("version"),
             rs.getString("backend_url"),
             Db.splitList(rs.getString("tiers")),
-            Db.instant(rs, "created_at"));
+            Db.instant(rs, "created_at"),
+            ApiPolicies.fromStored(rs.getString("policy")));
 
     private final JdbcClient jdbc;
     private final ApplicationEventPublisher events;
@@ -30,21 +31,27 @@ public class ApiRepository {
 
     public ApiDefinition create(String organizationId, String name, String context, String version,
                                 String backendUrl, List<String> tiers) {
+        return create(organizationId, name, context, version, backendUrl, tiers, ApiPolicy.NONE);
+    }
+
+    public ApiDefinition create(String organizationId, String name, String context, String version,
+                                String backendUrl, List<String> tiers, ApiPolicy policy) {
         ApiDefinition api = new ApiDefinition(Db.newId(), organizationId, name, context, version, backendUrl,
-                List.copyOf(tiers), Instant.now());
+                List.copyOf(tiers), Instant.now(), policy);
         jdbc.sql("""
-                insert into api(id, organization_id, name, context, version, backend_url, tiers, created_at)
-                values (?, ?, ?, ?, ?, ?, ?, ?)""")
+                insert into api(id, organization_id, name, context, version, backend_url, tiers, created_at, policy)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                 .params(api.id(), organizationId, name, context, version, backendUrl, Db.joinList(tiers),
-                        Db.ts(api.createdAt()))
+                        Db.ts(api.createdAt()), ApiPolicies.toStored(api.policy()))
                 .update();
         events.publishEvent(new RegistryChangedEvent("api"));
         return api;
     }
 
     public void update(ApiDefinition api) {
-        jdbc.sql("update api set name = ?, backend_url = ?, tiers = ? where id = ?")
-                .params(api.name(), api.backendUrl(), Db.joinList(api.tiers()), api.id())
+        jdbc.sql("update api set name = ?, backend_url = ?, tiers = ?, policy = ? where id = ?")
+                .params(api.name(), api.backendUrl(), Db.joinList(api.tiers()), ApiPolicies.toStored(api.policy()),
+                        api.id())
                 .update();
         events.publishEvent(new RegistryChangedEvent("api"));
     }

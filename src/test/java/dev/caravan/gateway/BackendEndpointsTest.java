@@ -71,8 +71,12 @@ class BackendEndpointsTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "ftp://backend/x|must be an http or https URL",
-        "/relative/path|must be an http or https URL",
+        "ftp://backend/x|must be an http or https URL, or queue:<name> for an Artemis queue",
+        "/relative/path|must be an http or https URL, or queue:<name> for an Artemis queue",
+        "queue:|must name a queue after queue: (letters, digits, dot, underscore, hyphen; at most 200 characters)",
+        "queue:orders/in|must name a queue after queue: (letters, digits, dot, underscore, hyphen; at most 200 characters)",
+        "queue:caravan.userstore.acme|must not name a queue of Caravan (caravan.*) or of the broker (activemq.*)",
+        "queue:ActiveMQ.management|must not name a queue of Caravan (caravan.*) or of the broker (activemq.*)",
         "http:/no-host|must name a host",
         "http://user:secret@backend/x|must not carry credentials",
         "http://backend/x?debug=1|must not have a query or fragment",
@@ -80,5 +84,13 @@ class BackendEndpointsTest {
         "http://back end/x|is not a valid URL"})
     void problemWhenUrlIsUnsuitableThenNamesTheProblem(String url, String problem) {
         assertThat(BackendEndpoints.problem(url)).isEqualTo(problem);
+    }
+
+    @Test
+    void parseWhenUrlNamesAQueueThenTheBackendIsThatQueue() {
+        BackendEndpoints.Backend backend = BackendEndpoints.parse("queue:orders.in");
+        assertThat(backend.isQueue()).isTrue();
+        assertThat(backend.queue()).isEqualTo("orders.in");
+        assertThat(BackendEndpoints.problem("queue:orders.in")).isNull();
     }
 }

@@ -72,11 +72,11 @@ class GatewayMediatorsTest {
     void processors() {
         world = rig.world(BACKEND);
         strip = mediators.stripUntrustedHeaders(rig.properties);
-        resolve = mediators.resolveApi(rig.registry);
+        resolve = mediators.resolveApi(rig.registry, rig.runtimes);
         authenticate = mediators.authenticateBearerToken(rig.accessTokens, rig.revocations);
         authorize = mediators.authorizeSubscription(rig.registry);
-        enrich = mediators.enrichBackendJwt(rig.backendJwts, rig.properties);
-        prepare = mediators.prepareBackendRequest(new BackendEndpoints(), rig.properties);
+        enrich = mediators.enrichBackendJwt(rig.backendJwts);
+        prepare = mediators.prepareBackendRequest();
     }
 
     // ---- helpers ----
@@ -461,10 +461,11 @@ class GatewayMediatorsTest {
 
     @Test
     void enrichWhenDisabledThenTheClientAssertionIsStillRemoved() throws Exception {
-        Processor disabled = mediators.enrichBackendJwt(rig.backendJwts,
-                MediatorRig.properties(Map.of("caravan.backend-jwt.enabled", "false")));
+        Processor disabled = mediators.enrichBackendJwt(rig.backendJwts);
+        Processor resolveWithJwtOff = mediators.resolveApi(rig.registry,
+                MediatorRig.runtimes(Map.of("caravan.backend-jwt.enabled", "false")));
         Exchange exchange = bearer(rig.endUserToken(world));
-        run(exchange, strip, resolve, authenticate, authorize);
+        run(exchange, strip, resolveWithJwtOff, authenticate, authorize);
         exchange.getIn().setHeader("X-JWT-Assertion", "client-forged");
 
         disabled.process(exchange);

@@ -1,5 +1,10 @@
 package dev.caravan.testsupport;
 
+import dev.caravan.gateway.ApiRuntimes;
+import dev.caravan.gateway.BackendEndpoints;
+import dev.caravan.gateway.BackendSecurityProfiles;
+import dev.caravan.gateway.BackendSecurityProperties;
+
 import dev.caravan.config.CaravanProperties;
 import dev.caravan.jwt.AccessTokens;
 import dev.caravan.jwt.BackendJwts;
@@ -47,6 +52,8 @@ public final class MediatorRig {
     public final AccessTokens accessTokens;
     public final BackendJwts backendJwts;
     public final Revocations revocations;
+    public final ApiRuntimes runtimes;
+    private static final io.vertx.core.Vertx VERTX = io.vertx.core.Vertx.vertx();
 
     /** What one test needs: names and ids of the rows created for it. */
     public record World(Organization organization, PrimaryUser subscriber, PrimaryUser endUser,
@@ -78,6 +85,17 @@ public final class MediatorRig {
         this.accessTokens = new AccessTokens(keys, properties);
         this.backendJwts = new BackendJwts(keys, properties);
         this.revocations = new Revocations(jdbc);
+        this.runtimes = runtimes(overrides);
+    }
+
+    /** API runtimes (policy compilation) over the plain exchanges' Camel context, with these {@code caravan.*} settings. */
+    public static ApiRuntimes runtimes(Map<String, String> overrides) {
+        CaravanProperties properties = properties(overrides);
+        Map<String, String> source = new HashMap<>(overrides);
+        BackendSecurityProperties security = new Binder(new MapConfigurationPropertySource(source))
+                .bindOrCreate("caravan", BackendSecurityProperties.class);
+        return new ApiRuntimes(PlainExchange.context(), new BackendSecurityProfiles(VERTX, properties, security),
+                new BackendEndpoints(), properties);
     }
 
     /** {@link CaravanProperties} bound the way Spring Boot binds them, defaults included. */

@@ -15,6 +15,11 @@ public final class PlainExchange {
 
     private PlainExchange() {}
 
+    /** The started context every plain exchange belongs to (mediation routes can be added to it). */
+    public static CamelContext context() {
+        return CONTEXT;
+    }
+
     public static Exchange create() {
         return new DefaultExchange(CONTEXT);
     }

@@ -1,0 +1,224 @@
+package dev.caravan.gateway;
+
+import dev.caravan.config.CaravanProperties;
+import dev.caravan.http.Cidr;
+import dev.caravan.registry.ApiDefinition;
+import dev.caravan.registry.ApiPolicy;
+import dev.caravan.registry.ApiPolicy.MediatorRef;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.camel.AsyncProcessor;
+import org.apache.camel.AsyncProducer;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.TemplatedRouteBuilder;
+import org.apache.camel.model.Model;
+import org.apache.camel.model.RouteTemplateDefinition;
+import org.apache.camel.model.RouteTemplateParameterDefinition;
+import org.apache.camel.model.errorhandler.NoErrorHandlerDefinition;
+import org.apache.camel.support.service.ServiceHelper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Component;
+
+/**
+ * Compiles each API's policy into an {@link ApiRuntime} the first time a call needs it after the
+ * API (or a mediator template) changed, and keeps it until the next change. A mediator reference
+ * becomes a route created from its template (route and {@code direct:} name
+ * {@code mediation-<api id>-<generation>-<flow>-<n>}, no error handler of its own so a failure
+ * reaches the gateway's error handling); the previous generation's routes are removed a while
+ * later, once calls in flight through them are done.
+ */
+@Component
+public class ApiRuntimes implements ApiPolicyCheck, DisposableBean {
+    private static final Logger log = LoggerFactory.getLogger(ApiRuntimes.class);
+    static final long RETIRE_AFTER_MILLIS = 60_000;
+
+    private final CamelContext camel;
+    private final BackendSecurityProfiles security;
+    private final BackendEndpoints endpoints;
+    private final CaravanProperties properties;
+    private final Map<String, ApiRuntime> byApiId = new ConcurrentHashMap<>();
+    private final AtomicLong generation = new AtomicLong();
+    private final ScheduledExecutorService retirement = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "caravan-mediation-retire");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    public ApiRuntimes(CamelContext camel, BackendSecurityProfiles security, BackendEndpoints endpoints,
+                       CaravanProperties properties) {
+        this.camel = camel;
+        this.security = security;
+        this.endpoints = endpoints;
+        this.properties = properties;
+    }
+
+    /** The compiled runtime of this definition; built on first use. */
+    ApiRuntime of(ApiDefinition api) {
+        ApiRuntime runtime = byApiId.get(api.id());
+        if (runtime != null && runtime.api().equals(api)) {
+            return runtime;
+        }
+        return build(api);
+    }
+
+    private synchronized ApiRuntime build(ApiDefinition api) {
+        ApiRuntime current = byApiId.get(api.id());
+        if (current != null && current.api().equals(api)) {
+            return current;
+        }
+        ApiPolicy policy = api.policy();
+        long gen = generation.incrementAndGet();
+        String prefix = "mediation-" + api.id() + "-" + gen;
+        List<String> routeIds = new ArrayList<>();
+        try {
+            List<AsyncProcessor> request = flow(prefix + "-request", policy.mediation().request(), routeIds);
+            List<AsyncProcessor> response = flow(prefix + "-response", policy.mediation().response(), routeIds);
+            List<AsyncProcessor> fault = flow(prefix + "-fault", policy.mediation().fault(), routeIds);
+            CaravanProperties.Gateway gateway = properties.gateway();
+            long maxBody = properties.traffic().maxBodySize();
+            if (policy.maxRequestBodySize() != null) {
+                maxBody = Math.min(maxBody, policy.maxRequestBodySize());
+            }
+            boolean jwt = policy.backendJwt().enabled() == null ? properties.backendJwt().enabled()
+                    : policy.backendJwt().enabled();
+            Set<String> claims = policy.backendJwt().claims() == null ? null : Set.copyOf(policy.backendJwt().claims());
+            ApiRuntime runtime = new ApiRuntime(api, api.id() + "#" + gen,
+                    policy.allowedCallers().stream().map(Cidr::parse).toList(),
+                    policy.cors() == null ? null : new CorsPolicy(policy.cors()),
+                    request, response, fault, List.copyOf(routeIds),
+                    policy.backendSecurity() == null ? null : security.profile(policy.backendSecurity()),
+                    endpoints.forApi(api),
+                    maxBody,
+                    (policy.backendTimeout() == null ? gateway.responseTimeout() : policy.backendTimeout()).toMillis(),
+                    jwt, claims);
+            ApiRuntime previous = byApiId.put(api.id(), runtime);
+            if (previous != null) {
+                retire(previous.routeIds());
+            }
+            return runtime;
+        } catch (RuntimeException e) {
+            removeRoutes(routeIds);
+            log.error("the mediation of API {} {} cannot be built: {}", api.context(), api.version(), e.getMessage());
+            // a template removed or broken since the API was saved: a configuration fault, not the caller's
+            throw new GatewayException(500, "mediation_unavailable", "the API's mediation is unavailable", null);
+        }
+    }
+
+    private List<AsyncProcessor> flow(String prefix, List<MediatorRef> refs, List<String> routeIds) {
+        List<AsyncProcessor> processors = new ArrayList<>(refs.size());
+        for (int i = 0; i < refs.size(); i++) {
+            MediatorRef ref = refs.get(i);
+            String name = prefix + "-" + i;
+            try {
+                TemplatedRouteBuilder.builder(camel, ref.mediator())
+                        .routeId(name)
+                        .parameter("name", name)
+                        .parameters(Map.copyOf(ref.parameters()))
+                        .handler(template -> template.getRoute().errorHandler(new NoErrorHandlerDefinition()))
+                        .add();
+            } catch (Exception e) {
+                throw new IllegalStateException("mediator " + ref.mediator() + ": " + e.getMessage(), e);
+            }
+            routeIds.add(name);
+            try {
+                AsyncProducer producer = camel.getEndpoint("direct:" + name).createAsyncProducer();
+                ServiceHelper.startService(producer);
+                processors.add(producer);
+            } catch (Exception e) {
+                throw new IllegalStateException("mediator " + ref.mediator() + " cannot be called: " + e.getMessage(), e);
+            }
+        }
+        return List.copyOf(processors);
+    }
+
+    /** Mediator templates changed (a file in mediators/ was reloaded): every API is rebuilt on its next call. */
+    public synchronized void templatesChanged() {
+        List<ApiRuntime> all = new ArrayList<>(byApiId.values());
+        byApiId.clear();
+        all.forEach(runtime -> retire(runtime.routeIds()));
+    }
+
+    private void retire(List<String> routeIds) {
+        if (routeIds.isEmpty()) {
+            return;
+        }
+        retirement.schedule(() -> removeRoutes(routeIds), RETIRE_AFTER_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    private void removeRoutes(List<String> routeIds) {
+        for (String id : routeIds) {
+            try {
+                camel.getRouteController().stopRoute(id);
+                camel.removeRoute(id);
+            } catch (Exception e) {
+                log.warn("mediation route {} could not be removed: {}", id, e.getMessage());
+            }
+        }
+    }
+
+    @Override
+    public Problem problem(String backendUrl, ApiPolicy policy) {
+        boolean queue = backendUrl.startsWith(BackendEndpoints.QUEUE_SCHEME);
+        if (policy.queue() != null && !queue) {
+            return new Problem("policy.queue", "applies only to an API whose backendUrl is queue:<name>");
+        }
+        if (policy.backendSecurity() != null) {
+            if (queue) {
+                return new Problem("policy.backendSecurity", "does not apply to a queue backend");
+            }
+            if (!security.exists(policy.backendSecurity())) {
+                return new Problem("policy.backendSecurity", "names no profile of caravan.backend-security");
+            }
+        }
+        Model model = camel.getCamelContextExtension().getContextPlugin(Model.class);
+        Problem problem = mediators(model, "policy.mediation.request", policy.mediation().request());
+        if (problem == null) {
+            problem = mediators(model, "policy.mediation.response", policy.mediation().response());
+        }
+        if (problem == null) {
+            problem = mediators(model, "policy.mediation.fault", policy.mediation().fault());
+        }
+        return problem;
+    }
+
+    private static Problem mediators(Model model, String at, List<MediatorRef> refs) {
+        for (int i = 0; i < refs.size(); i++) {
+            MediatorRef ref = refs.get(i);
+            RouteTemplateDefinition template = model.getRouteTemplateDefinition(ref.mediator());
+            if (template == null) {
+                return new Problem(at + "[" + i + "]", "names no mediator (route template) known to the gateway");
+            }
+            Set<String> known = new HashSet<>();
+            List<RouteTemplateParameterDefinition> parameters = template.getTemplateParameters() == null ? List.of()
+                    : template.getTemplateParameters();
+            for (RouteTemplateParameterDefinition parameter : parameters) {
+                known.add(parameter.getName());
+                if (!parameter.getName().equals("name") && parameter.isRequired()
+                        && parameter.getDefaultValue() == null && !ref.parameters().containsKey(parameter.getName())) {
+                    return new Problem(at + "[" + i + "].parameters." + parameter.getName(), "is required by " + ref.mediator());
+                }
+            }
+            for (String given : ref.parameters().keySet()) {
+                if (!known.contains(given)) {
+                    return new Problem(at + "[" + i + "].parameters." + given, "is not a parameter of " + ref.mediator());
+                }
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void destroy() {
+        retirement.shutdownNow();
+    }
+}
