@@ -1,0 +1,122 @@
+package dev.caravan.mediation;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.caravan.gateway.GatewayException;
+import dev.caravan.gateway.RequestPaths;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * The {@code rewrite-path} template's step: {@code CamelHttpPath.replaceFirst(pattern, replacement)}.
+ *
+ * <p>Patterns are compiled once and kept in a bounded cache (one bean serves every instance).
+ * The path is the caller's, the pattern the API's: matching is cut off after a fixed number of
+ * character reads so that a backtracking-prone pattern cannot pin a core. A rewritten path
+ * must start with '/' and pass {@link RequestPaths#problem}: anything else, and a replacement
+ * that refers to a missing group, fails with 500 {@code mediation_failed}, the message naming
+ * neither the path nor the pattern.
+ */
+@Component("rewritePathMediator")
+public class RewritePathMediator implements Processor {
+    static final String TEMPLATE = "rewrite-path";
+    /** Character reads allowed per match: a path is at most 4096 characters, a sane pattern reads each a few times. */
+    static final int MAX_READS = 1_000_000;
+    private static final Logger LOG = LoggerFactory.getLogger(RewritePathMediator.class);
+
+    private final Cache<String, Pattern> patterns = Caffeine.newBuilder().maximumSize(1024).build();
+
+    @Override
+    public void process(Exchange exchange) {
+        String regex = MediationParameters.take(exchange, TEMPLATE, "pattern");
+        String replacement = MediationParameters.take(exchange, TEMPLATE, "replacement");
+        Pattern pattern = patterns.get(regex, RewritePathMediator::compile);
+        String path = exchange.getMessage().getHeader(Exchange.HTTP_PATH, "", String.class);
+        String rewritten;
+        try {
+            Matcher matcher = pattern.matcher(new BoundedCharSequence(path, MAX_READS));
+            rewritten = matcher.replaceFirst(replacement);
+        } catch (TooManyReads e) {
+            LOG.warn("{}: matching gave up after {} character reads", TEMPLATE, MAX_READS);
+            throw failed();
+        } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+            // "$3" without a third group, a trailing '\' or '$' in the replacement
+            LOG.warn("{}: unusable replacement: {}", TEMPLATE, e.getClass().getSimpleName());
+            throw failed();
+        }
+        if (RequestPaths.problem(rewritten) != null) {
+            LOG.warn("{}: the rewritten path was refused: {}", TEMPLATE, RequestPaths.problem(rewritten));
+            throw failed();
+        }
+        exchange.getMessage().setHeader(Exchange.HTTP_PATH, rewritten);
+    }
+
+    /** How many compiled patterns the cache holds (for tests and diagnostics). */
+    long compiledPatterns() {
+        patterns.cleanUp();
+        return patterns.estimatedSize();
+    }
+
+    static Pattern compile(String regex) {
+        if (regex == null || regex.isEmpty()) {
+            throw new MediationConfigException(TEMPLATE, "pattern", "is missing");
+        }
+        try {
+            return Pattern.compile(regex);
+        } catch (PatternSyntaxException e) {
+            throw new MediationConfigException(TEMPLATE, "pattern", "is not a valid Java regular expression");
+        }
+    }
+
+    private static GatewayException failed() {
+        return new GatewayException(500, "mediation_failed", "the API's path rewrite did not produce a usable path", null);
+    }
+
+    /** Thrown when a match reads more characters than allowed. */
+    static final class TooManyReads extends RuntimeException {
+        TooManyReads() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** A string that counts the reads {@link java.util.regex} makes of it. */
+    static final class BoundedCharSequence implements CharSequence {
+        private final String text;
+        private final int limit;
+        private int reads;
+
+        BoundedCharSequence(String text, int limit) {
+            this.text = text;
+            this.limit = limit;
+        }
+
+        @Override
+        public char charAt(int index) {
+            if (++reads > limit) {
+                throw new TooManyReads();
+            }
+            return text.charAt(index);
+        }
+
+        @Override
+        public int length() {
+            return text.length();
+        }
+
+        @Override
+        public CharSequence subSequence(int start, int end) {
+            return text.substring(start, end);
+        }
+
+        @Override
+        public String toString() {
+            return text;
+        }
+    }
+}
