@@ -20,6 +20,17 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
  */
 @Configuration(proxyBeanMethods = false)
 class AdminWebConfiguration implements WebMvcConfigurer {
+
+    /**
+     * The admin API speaks JSON only: jackson-dataformat-xml is on the class path for the
+     * json-to-xml mediators, and Spring MVC would otherwise also offer XML bodies.
+     */
+    @Override
+    public void extendMessageConverters(java.util.List<org.springframework.http.converter.HttpMessageConverter<?>> converters) {
+        converters.removeIf(converter -> converter instanceof
+                org.springframework.http.converter.xml.MappingJackson2XmlHttpMessageConverter);
+    }
+
     static final String BASE = "/api/v1";
 
     @Bean

@@ -2,6 +2,8 @@ package dev.caravan.gateway;
 
 import dev.caravan.config.CaravanProperties;
 import dev.caravan.http.Cidr;
+import dev.caravan.mediation.MediationConfigException;
+import dev.caravan.mediation.MediationParameters;
 import dev.caravan.registry.ApiDefinition;
 import dev.caravan.registry.ApiPolicy;
 import dev.caravan.registry.ApiPolicy.MediatorRef;
@@ -119,6 +121,8 @@ public class ApiRuntimes implements ApiPolicyCheck, DisposableBean {
         for (int i = 0; i < refs.size(); i++) {
             MediatorRef ref = refs.get(i);
             String name = prefix + "-" + i;
+            // placeholders in a value would be resolved by Camel against the gateway's own configuration
+            MediationParameters.validate(ref.mediator(), ref.parameters());
             try {
                 TemplatedRouteBuilder.builder(camel, ref.mediator())
                         .routeId(name)
@@ -212,6 +216,11 @@ public class ApiRuntimes implements ApiPolicyCheck, DisposableBean {
                 if (!known.contains(given)) {
                     return new Problem(at + "[" + i + "].parameters." + given, "is not a parameter of " + ref.mediator());
                 }
+            }
+            try {
+                MediationParameters.validate(ref.mediator(), ref.parameters());
+            } catch (MediationConfigException e) {
+                return new Problem(at + "[" + i + "].parameters", e.getMessage());
             }
         }
         return null;

@@ -50,6 +50,11 @@ public class GatewayErrorResponse implements Processor {
         if (failure instanceof MissingCredentialsException missing) {
             return new GatewayException(401, "unauthorized", missing.getMessage(), null);
         }
+        if (failure instanceof dev.caravan.mediation.MediationConfigException config) {
+            // the API's mediator parameters are unusable: the publisher's mistake, named in the log, not to the caller
+            LOG.error("API mediation misconfigured: {}", config.getMessage());
+            return new GatewayException(500, "mediation_failed", "the API's mediation is misconfigured", null);
+        }
         // a timeout anywhere in the chain is a 504, even when wrapped in another I/O failure
         Throwable io = null;
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {

@@ -214,6 +214,10 @@ public final class ApiPolicies {
                         if (value.length() > 2000 || hasControl(value)) {
                             throw new InvalidApiPolicyException(field, "must be at most 2000 characters without control characters");
                         }
+                        if (value.contains("{{") || value.contains("}}")) {
+                            // Camel would resolve it as a property placeholder against the gateway's configuration
+                            throw new InvalidApiPolicyException(field, "must not contain {{ or }}");
+                        }
                         parameters.put(p.getKey(), value);
                     }
                 }

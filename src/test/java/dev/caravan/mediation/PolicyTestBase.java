@@ -1,0 +1,65 @@
+package dev.caravan.mediation;
+
+import dev.caravan.testsupport.CaravanTestBase;
+import dev.caravan.testsupport.Fixtures;
+import dev.caravan.testsupport.Http;
+import dev.caravan.testsupport.TestBackend;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+
+/**
+ * Shared setup of the per-API policy tests: a fresh world per test on a real loopback backend,
+ * the API's policy set through the admin API (so every policy passes the same checks as in
+ * production), and calls over the real traffic port.
+ */
+abstract class PolicyTestBase extends CaravanTestBase {
+    static TestBackend backend;
+
+    protected Fixtures.World world;
+    protected String userToken;
+
+    @BeforeAll
+    static void startBackend() {
+        backend = new TestBackend();
+    }
+
+    @AfterAll
+    static void stopBackend() {
+        backend.close();
+    }
+
+    @BeforeEach
+    void createWorld() {
+        backend.clear();
+        backend.respond(200, "{\"ok\":true}");
+        backend.delay(java.time.Duration.ZERO);
+        world = fixtures.world(backend.baseUrl() + "/svc");
+        userToken = passwordGrant(world).path("access_token").asText();
+    }
+
+    /** PUTs the world's API with this policy (JSON, single quotes allowed) and returns the admin API's answer. */
+    protected Http.Response putPolicy(String policy) {
+        return putApi(world.api().backendUrl(), policy);
+    }
+
+    protected Http.Response putApi(String backendUrl, String policy) {
+        String body = "{\"name\":\"" + world.api().name() + "\",\"context\":\"" + world.api().context()
+                + "\",\"version\":\"" + world.api().version() + "\",\"backendUrl\":\"" + backendUrl
+                + "\",\"tiers\":[\"Gold\",\"Silver\",\"Bronze\"],\"policy\":" + policy.replace('\'', '"') + "}";
+        return Http.request("PUT", management("/api/v1/organizations/" + world.organization().name() + "/apis/"
+                + world.api().id()), body, "Authorization", Http.basic(ADMIN_USER, ADMIN_PASSWORD),
+                "Content-Type", "application/json");
+    }
+
+    protected void policy(String policy) {
+        Http.Response response = putPolicy(policy);
+        if (response.status() != 200) {
+            throw new AssertionError("policy refused: " + response.status() + " " + response.body());
+        }
+    }
+
+    protected Http.Response call(String method, String rest, String body, String... headers) {
+        return Http.request(method, traffic(world.apiPath() + rest), body, headers);
+    }
+}
