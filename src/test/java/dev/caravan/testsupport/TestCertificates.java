@@ -17,12 +17,17 @@ public final class TestCertificates {
 
     /** A fresh key store (also usable as a trust store) in a temporary file. */
     public static File localhost() {
+        return selfSigned("CN=localhost");
+    }
+
+    /** A fresh key store with a self-signed key pair for this subject (also valid for localhost and 127.0.0.1). */
+    public static File selfSigned(String subject) {
         try {
             Path dir = Files.createTempDirectory("caravan-cert");
             File store = dir.resolve("server.p12").toFile();
             String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
             Process process = new ProcessBuilder(keytool, "-genkeypair", "-alias", "server", "-keyalg", "RSA",
-                    "-keysize", "2048", "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1",
+                    "-keysize", "2048", "-dname", subject, "-ext", "SAN=dns:localhost,ip:127.0.0.1",
                     "-validity", "2", "-storetype", "PKCS12", "-keystore", store.getPath(),
                     "-storepass", PASSWORD, "-keypass", PASSWORD)
                     .redirectErrorStream(true).start();
