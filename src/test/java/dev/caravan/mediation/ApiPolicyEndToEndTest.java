@@ -10,6 +10,8 @@ import dev.caravan.testsupport.TestBackend;
 import java.time.Duration;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Per-API policies over real ports: the X-Authorization pattern (default, swap mediator and
@@ -81,6 +83,24 @@ class ApiPolicyEndToEndTest extends PolicyTestBase {
         assertThat(received.header("X-JWT-Assertion")).isNotEqualTo("forged");
         assertThat(received.headers().keySet()).noneMatch(name -> name.toLowerCase().startsWith("camel")
                 || name.toLowerCase().startsWith("caravan"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Bearer a\rX-Injected: 1", "Bearer a\u0000b", "Bearer a\r\n X-Injected: 1"})
+    void controlCharactersInXAuthorizationNeverReachTheBackend(String value) {
+        policy("{'mediation': {'request': ['swap-authorization-headers']}}");
+
+        Http.Response response = Http.raw(trafficPort(), "GET", world.apiPath() + "/items",
+                "Authorization", "Bearer " + userToken, "X-Authorization", value);
+
+        if (response.status() == 200) {
+            TestBackend.Received received = backend.take();
+            assertThat(received.headers()).doesNotContainKey("X-Injected");
+            assertThat(received.header("Authorization")).doesNotContain("\r").doesNotContain("\n").doesNotContain("\u0000");
+        } else {
+            assertThat(response.status()).isEqualTo(400);
+            assertThat(backend.receivedNothing(NOTHING)).isTrue();
+        }
     }
 
     @Test

@@ -90,12 +90,14 @@ public final class MediatorRig {
 
     /** API runtimes (policy compilation) over the plain exchanges' Camel context, with these {@code caravan.*} settings. */
     public static ApiRuntimes runtimes(Map<String, String> overrides) {
-        CaravanProperties properties = properties(overrides);
-        Map<String, String> source = new HashMap<>(overrides);
-        BackendSecurityProperties security = new Binder(new MapConfigurationPropertySource(source))
+        return new ApiRuntimes(PlainExchange.context(), profiles(overrides), new BackendEndpoints(), properties(overrides));
+    }
+
+    /** Backend security profiles and trusted proxies bound from these {@code caravan.*} settings. */
+    public static BackendSecurityProfiles profiles(Map<String, String> overrides) {
+        BackendSecurityProperties security = new Binder(new MapConfigurationPropertySource(new HashMap<>(overrides)))
                 .bindOrCreate("caravan", BackendSecurityProperties.class);
-        return new ApiRuntimes(PlainExchange.context(), new BackendSecurityProfiles(VERTX, properties, security),
-                new BackendEndpoints(), properties);
+        return new BackendSecurityProfiles(VERTX, properties(overrides), security);
     }
 
     /** {@link CaravanProperties} bound the way Spring Boot binds them, defaults included. */
