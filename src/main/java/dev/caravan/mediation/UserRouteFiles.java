@@ -26,6 +26,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.apache.camel.CamelContext;
 import org.apache.camel.FailedToCreateRouteException;
 import org.apache.camel.FailedToStartRouteException;
@@ -45,6 +46,8 @@ import org.apache.camel.xml.io.util.XmlStreamDetector;
 import org.apache.camel.xml.io.util.XmlStreamInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
@@ -75,12 +78,15 @@ public class UserRouteFiles implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(UserRouteFiles.class);
 
     static final long MAX_FILE_BYTES = 1024 * 1024;
-    /** Where the packaged templates come from: a mediators-dir file may replace those. */
-    static final String PACKAGED_MEDIATORS = "classpath:caravan/mediators/";
+    /**
+     * Where the packaged templates come from ({@code classpath:caravan/mediators/}, resolved by
+     * camel-main to a {@code file:} or {@code jar:} URL): a mediators-dir file may replace those.
+     */
+    static final Pattern PACKAGED_MEDIATORS = Pattern.compile("(^classpath:|/)caravan/mediators/[^/]+$");
     /** Where the gateway's own routes come from: their ids (and {@code id-*}) are reserved. */
-    static final String GATEWAY_ROUTES = "classpath:caravan/routes/";
+    static final Pattern GATEWAY_ROUTES = Pattern.compile("(^classpath:|/)caravan/routes/[^/]+$");
 
-    private final CamelContext camel;
+    private final ObjectProvider<CamelContext> camelProvider;
     private final ApplicationEventPublisher events;
     private final Path routesDir;
     private final Path mediatorsDir;
@@ -92,16 +98,53 @@ public class UserRouteFiles implements SmartLifecycle {
     private final Map<String, RouteTemplateDefinition> shadowed = new HashMap<>();
     private final Set<Path> reportedMissing = new HashSet<>();
 
+    private volatile CamelContext camel;
     private volatile boolean running;
     private volatile boolean loaded;
     private ScheduledExecutorService poller;
 
-    public UserRouteFiles(CamelContext camel, MediationProperties properties, ApplicationEventPublisher events) {
-        this.camel = camel;
+    /**
+     * Takes the CamelContext through a provider, resolved in {@link #start()}: Spring starts the
+     * Lifecycle beans a Lifecycle bean depends on first, and starting the CamelContext that early
+     * would start it before the gateway's routes are loaded (they would never be).
+     */
+    @Autowired
+    public UserRouteFiles(ObjectProvider<CamelContext> camel, MediationProperties properties,
+            ApplicationEventPublisher events) {
+        this.camelProvider = camel;
         this.events = events;
         this.routesDir = Path.of(properties.routesDir()).toAbsolutePath().normalize();
         this.mediatorsDir = Path.of(properties.mediatorsDir()).toAbsolutePath().normalize();
         this.reloadInterval = properties.reloadInterval();
+    }
+
+    /** Outside Spring: on a CamelContext of one's own. */
+    public UserRouteFiles(CamelContext camel, MediationProperties properties, ApplicationEventPublisher events) {
+        this(providerOf(camel), properties, events);
+    }
+
+    private static ObjectProvider<CamelContext> providerOf(CamelContext camel) {
+        return new ObjectProvider<>() {
+            @Override
+            public CamelContext getObject() {
+                return camel;
+            }
+
+            @Override
+            public CamelContext getObject(Object... args) {
+                return camel;
+            }
+
+            @Override
+            public CamelContext getIfAvailable() {
+                return camel;
+            }
+
+            @Override
+            public CamelContext getIfUnique() {
+                return camel;
+            }
+        };
     }
 
     enum Kind { ROUTES, MEDIATORS }
@@ -157,6 +200,7 @@ public class UserRouteFiles implements SmartLifecycle {
 
     @Override
     public void start() {
+        camel = camelProvider.getObject();
         running = true;
         try {
             if (camel.isStarted()) {
@@ -184,7 +228,7 @@ public class UserRouteFiles implements SmartLifecycle {
         loaded = true;
         log.info("user routes from {}, mediators from {}{}", routesDir, mediatorsDir,
                 reloadInterval.isZero() ? " (not reloaded)" : ", checked every " + reloadInterval);
-        rescan();
+        poll(); // a problem with the files never stops the gateway from starting
         if (!reloadInterval.isZero()) {
             poller = camel.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "caravan-user-routes");
             long millis = Math.max(1, reloadInterval.toMillis());
@@ -562,12 +606,20 @@ public class UserRouteFiles implements SmartLifecycle {
         return ids;
     }
 
-    private static boolean isPackagedMediator(RouteTemplateDefinition def) {
+    private boolean isPackagedMediator(RouteTemplateDefinition def) {
         return from(def.getResource(), PACKAGED_MEDIATORS);
     }
 
-    private static boolean from(Resource resource, String prefix) {
-        return resource != null && resource.getLocation() != null && resource.getLocation().startsWith(prefix);
+    /** Whether a definition was loaded from the jar's resources matching {@code where} (never from our directories). */
+    private boolean from(Resource resource, Pattern where) {
+        if (resource == null || resource.getLocation() == null) {
+            return false;
+        }
+        String location = resource.getLocation();
+        if (location.startsWith("file:" + routesDir + "/") || location.startsWith("file:" + mediatorsDir + "/")) {
+            return false;
+        }
+        return where.matcher(location).find();
     }
 
     /** Takes the old version out, then puts the new one in; throws if adding fails. */

@@ -395,7 +395,7 @@ class UserRouteFilesTest {
         Poll.until(WAIT, () -> status("swap-authorization-headers.yaml"), Optional::isEmpty);
         List<RouteTemplateDefinition> restored = templates("swap-authorization-headers");
         assertThat(restored).hasSize(1);
-        assertThat(restored.get(0).getResource().getLocation()).startsWith("classpath:caravan/mediators/");
+        assertThat(restored.get(0).getResource().getLocation()).isEqualTo("classpath:caravan/mediators/swap-authorization-headers.yaml");
     }
 
     @Test
