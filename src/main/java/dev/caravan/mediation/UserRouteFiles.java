@@ -45,6 +45,13 @@ import org.apache.camel.support.ResourceHelper;
 import org.apache.camel.xml.io.util.XmlStreamDetector;
 import org.apache.camel.xml.io.util.XmlStreamInfo;
 import org.slf4j.Logger;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -463,6 +470,13 @@ public class UserRouteFiles implements SmartLifecycle {
         String lower = name.toLowerCase(Locale.ROOT);
         String extension = lower.endsWith(".xml") ? "xml" : "yaml";
         Resource resource = ResourceHelper.fromBytes("file:" + t.path, content);
+        // Camel's loaders apply beans, REST and route configurations to the live context while
+        // parsing: such entries are refused before the loader sees the file
+        if (extension.equals("xml")) {
+            precheckXml(name, content);
+        } else {
+            precheckYaml(name, content);
+        }
         RouteBuilder builder;
         try {
             // the extension's loader itself, not RoutesLoader.findRoutesBuilders: its pre-parsing
@@ -517,6 +531,59 @@ public class UserRouteFiles implements SmartLifecycle {
             }
         }
         return new Parsed(routes, templates);
+    }
+
+    /** Top-level YAML entries a user file may hold: routes, templates and what scopes to the file's routes. */
+    static final Set<String> YAML_ENTRIES = Set.of("route", "from", "routeTemplate", "route-template",
+            "onException", "on-exception", "onCompletion", "on-completion", "intercept", "interceptFrom",
+            "intercept-from", "interceptSendToEndpoint", "intercept-send-to-endpoint", "errorHandler", "error-handler");
+    /** Root elements an XML user file may have. */
+    static final Set<String> XML_ROOTS = Set.of("routes", "route", "routeTemplates", "routeTemplate");
+
+    private static void precheckYaml(String name, byte[] content) throws Refusal {
+        LoadSettings settings = LoadSettings.builder().setLabel(name).setMaxAliasesForCollections(50)
+                .setCodePointLimit((int) MAX_FILE_BYTES + 1).build();
+        try {
+            for (Node document : new Compose(settings).composeAllFromString(
+                    new String(content, java.nio.charset.StandardCharsets.UTF_8))) {
+                if (!(document instanceof SequenceNode entries)) {
+                    throw new Refusal(name + ":" + (document.getStartMark().map(m -> m.getLine() + 1).orElse(1))
+                            + ": a route file is a list of routes and route templates");
+                }
+                for (Node entry : entries.getValue()) {
+                    if (!(entry instanceof MappingNode mapping)) {
+                        continue; // the loader says what is wrong with it
+                    }
+                    for (NodeTuple tuple : mapping.getValue()) {
+                        if (tuple.getKeyNode() instanceof ScalarNode key && !YAML_ENTRIES.contains(key.getValue())) {
+                            throw new Refusal(name + ":" + (key.getStartMark().map(m -> m.getLine() + 1).orElse(0))
+                                    + ": '" + key.getValue() + "' is not supported in user route files"
+                                    + " (routes and route templates only)");
+                        }
+                    }
+                }
+            }
+        } catch (Refusal r) {
+            throw r;
+        } catch (RuntimeException e) {
+            throw new Refusal(SourceErrors.describe(name, e));
+        }
+    }
+
+    private static void precheckXml(String name, byte[] content) throws Refusal {
+        XmlStreamInfo info;
+        try {
+            info = new XmlStreamDetector(new java.io.ByteArrayInputStream(content)).information();
+        } catch (IOException e) {
+            throw new Refusal(SourceErrors.describe(name, e));
+        }
+        if (info.getProblem() != null) {
+            throw new Refusal(SourceErrors.describe(name, info.getProblem()));
+        }
+        if (!XML_ROOTS.contains(info.getRootElementName())) {
+            throw new Refusal(name + ": root element <" + info.getRootElementName()
+                    + "> is not supported in user route files (routes and route templates only)");
+        }
     }
 
     /** The id of a file's route that has none: file name without extension, then its 1-based index. */

@@ -454,6 +454,46 @@ class UserRouteFilesTest {
     }
 
     @Test
+    void fileWithBeansIsRefusedAndRegistersNothing() throws Exception {
+        write(routes.resolve("beans.yaml"), """
+                - beans:
+                    - name: userBean
+                      type: java.lang.StringBuilder
+                - route:
+                    id: with-beans
+                    from:
+                      uri: direct:with-beans
+                      steps:
+                        - setBody:
+                            constant: x
+                """);
+
+        RouteFileStatus refused = awaitState("beans.yaml", RouteFileStatus.State.REFUSED);
+
+        assertThat(refused.error()).startsWith("beans.yaml:1: 'beans' is not supported");
+        assertThat(camel.getRegistry().lookupByName("userBean")).isNull();
+        assertThat(camel.getRoute("with-beans")).isNull();
+    }
+
+    @Test
+    void xmlFileWithAnotherRootIsRefused() throws Exception {
+        write(routes.resolve("camel.xml"), """
+                <camel>
+                  <route id="in-camel">
+                    <from uri="direct:in-camel"/>
+                    <setBody><constant>x</constant></setBody>
+                  </route>
+                </camel>
+                """);
+
+        RouteFileStatus refused = awaitState("camel.xml", RouteFileStatus.State.REFUSED);
+
+        assertThat(refused.error()).isEqualTo(
+                "camel.xml: root element <camel> is not supported in user route files (routes and route templates only)");
+        assertThat(camel.getRoute("in-camel")).isNull();
+    }
+
+    @Test
     void otherFilesAndHiddenFilesAreIgnored() throws Exception {
         write(routes.resolve("notes.txt"), "not a route");
         write(routes.resolve(".hello.yaml"), HELLO_YAML);
