@@ -4,6 +4,7 @@ import dev.caravan.config.CaravanProperties;
 import dev.caravan.http.Cidr;
 import dev.caravan.mediation.MediationConfigException;
 import dev.caravan.mediation.MediationParameters;
+import dev.caravan.mediation.MediatorTemplatesChangedEvent;
 import dev.caravan.registry.ApiDefinition;
 import dev.caravan.registry.ApiPolicy;
 import dev.caravan.registry.ApiPolicy.MediatorRef;
@@ -29,6 +30,7 @@ import org.apache.camel.support.service.ServiceHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
@@ -145,11 +147,20 @@ public class ApiRuntimes implements ApiPolicyCheck, DisposableBean {
         return List.copyOf(processors);
     }
 
-    /** Mediator templates changed (a file in mediators/ was reloaded): every API is rebuilt on its next call. */
-    public synchronized void templatesChanged() {
-        List<ApiRuntime> all = new ArrayList<>(byApiId.values());
-        byApiId.clear();
-        all.forEach(runtime -> retire(runtime.routeIds()));
+    /**
+     * Mediator templates changed (a file in the mediators directory was loaded, reloaded or
+     * deleted): every API using one of them is rebuilt on its next call, from the new template.
+     */
+    @EventListener
+    public synchronized void templatesChanged(MediatorTemplatesChangedEvent event) {
+        for (ApiRuntime runtime : List.copyOf(byApiId.values())) {
+            ApiPolicy.Mediation mediation = runtime.policy().mediation();
+            boolean uses = java.util.stream.Stream.of(mediation.request(), mediation.response(), mediation.fault())
+                    .flatMap(List::stream).anyMatch(ref -> event.templateIds().contains(ref.mediator()));
+            if (uses && byApiId.remove(runtime.api().id(), runtime)) {
+                retire(runtime.routeIds());
+            }
+        }
     }
 
     private void retire(List<String> routeIds) {

@@ -1,0 +1,98 @@
+package dev.caravan.mediation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.caravan.testsupport.Http;
+import dev.caravan.testsupport.Poll;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.util.FileSystemUtils;
+
+/**
+ * A user's own mediator, written in YAML DSL into the mediators directory and attached to an API,
+ * over real ports: a changed file changes what the backend receives without a restart; a broken
+ * file is refused (named with its line) while the previous version keeps serving.
+ */
+@DirtiesContext
+class MediationReloadEndToEndTest extends PolicyTestBase {
+    private static final Path DIR = temporaryDirectory();
+    private static final Path MEDIATORS = DIR.resolve("mediators");
+
+    @Autowired
+    private UserRouteFiles files;
+
+    private static Path temporaryDirectory() {
+        try {
+            Path dir = Files.createTempDirectory("caravan-mediation-reload");
+            Files.createDirectories(dir.resolve("mediators"));
+            Files.createDirectories(dir.resolve("user-routes"));
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @DynamicPropertySource
+    static void mediation(DynamicPropertyRegistry registry) {
+        registry.add("caravan.mediation.mediators-dir", MEDIATORS::toString);
+        registry.add("caravan.mediation.routes-dir", () -> DIR.resolve("user-routes").toString());
+        registry.add("caravan.mediation.reload-interval", () -> "100ms");
+    }
+
+    @AfterAll
+    static void removeDirectory() throws IOException {
+        FileSystemUtils.deleteRecursively(DIR);
+    }
+
+    private static String stampTemplate(String stamp) {
+        return """
+                - routeTemplate:
+                    id: stamp-request
+                    parameters:
+                      - name: name
+                    route:
+                      from:
+                        uri: "direct:{{name}}"
+                        steps:
+                          - setHeader:
+                              name: X-Stamp
+                              constant: "%s"
+                """.formatted(stamp);
+    }
+
+    private String stampSeenByBackend() {
+        Http.Response response = call("GET", "/items", null, "Authorization", "Bearer " + userToken);
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        return backend.take().header("X-Stamp");
+    }
+
+    @Test
+    void aChangedMediatorFileChangesTheNextCallsAndABrokenOneIsRefusedWhileTheOldKeepsServing() throws Exception {
+        Path file = MEDIATORS.resolve("stamp-request.yaml");
+        Files.writeString(file, stampTemplate("v1"));
+        Poll.until(Duration.ofSeconds(15), () -> putPolicy("{'mediation': {'request': ['stamp-request']}}").status(),
+                status -> status == 200);
+        assertThat(stampSeenByBackend()).isEqualTo("v1");
+
+        Files.writeString(file, stampTemplate("v2"));
+        Poll.until(Duration.ofSeconds(15), this::stampSeenByBackend, "v2"::equals);
+
+        Files.writeString(file, stampTemplate("v3").replace("setHeader:", "setHeadr:"));
+        Poll.until(Duration.ofSeconds(15), () -> files.statuses().stream().anyMatch(status ->
+                status.path().endsWith("stamp-request.yaml") && status.state() == RouteFileStatus.State.REFUSED),
+                Boolean::booleanValue);
+        RouteFileStatus refused = files.statuses().stream()
+                .filter(status -> status.path().endsWith("stamp-request.yaml")).findFirst().orElseThrow();
+        assertThat(refused.error()).contains("stamp-request.yaml:");
+        assertThat(stampSeenByBackend()).isEqualTo("v2");
+    }
+}
