@@ -94,5 +94,10 @@ class MediationReloadEndToEndTest extends PolicyTestBase {
                 .filter(status -> status.path().endsWith("stamp-request.yaml")).findFirst().orElseThrow();
         assertThat(refused.error()).contains("stamp-request.yaml:");
         assertThat(stampSeenByBackend()).isEqualTo("v2");
+
+        Http.Response listed = Http.get(management("/api/v1/mediation/files"),
+                "Authorization", Http.basic(ADMIN_USER, ADMIN_PASSWORD));
+        assertThat(listed.status()).isEqualTo(200);
+        assertThat(listed.body()).contains("stamp-request.yaml").contains("REFUSED");
     }
 }
