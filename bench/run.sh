@@ -120,14 +120,17 @@ curl "${ADMIN[@]}" -X POST "$A/organizations/bench/users" -d '{"username":"jane"
 APP=$(curl "${ADMIN[@]}" -X POST "$A/organizations/bench/applications" -d '{"name":"benchapp","owner":"dev"}')
 KEY=$(echo "$APP" | json "['consumerKey']"); SECRET=$(echo "$APP" | json "['consumerSecret']")
 API_ID=$(curl "${ADMIN[@]}" -X POST "$A/organizations/bench/apis" \
-  -d "{\"name\":\"bench\",\"context\":\"/bench\",\"version\":\"1.0\",\"backendUrl\":\"http://127.0.0.1:$BACKEND_PORT/data\",\"tiers\":[\"Gold\"]}" \
+  -d "{\"name\":\"bench\",\"context\":\"/bench\",\"version\":\"1.0\",\"backendUrl\":\"http://127.0.0.1:$BACKEND_PORT/data\",\"tiers\":[\"Gold\"],\"policy\":{\"mediation\":{\"request\":[\"swap-authorization-headers\"]}}}" \
   | json "['id']")
 curl "${ADMIN[@]}" -X POST "$A/organizations/bench/applications/benchapp/subscriptions" \
   -d "{\"apiId\":\"$API_ID\",\"tier\":\"Gold\"}" >/dev/null
 T="http://127.0.0.1:$TRAFFIC_PORT"
 TOKEN=$(curl -sf -u "$KEY:$SECRET" -d grant_type=password -d username=jane@bench -d password=jane-bench-password \
   "$T/oauth2/token" | json "['access_token']")
-curl -sf -o /dev/null -H "Authorization: Bearer $TOKEN" "$T/bench/1.0/item" || { echo "API call through Caravan failed"; exit 1; }
+# the benchmark API carries the swap-authorization-headers mediator (X-Authorization pattern)
+USER_TOKEN="backend-user-token-for-the-swap"
+curl -sf -o /dev/null -H "Authorization: Bearer $TOKEN" -H "X-Authorization: Bearer $USER_TOKEN" "$T/bench/1.0/item" \
+  || { echo "API call through Caravan failed"; exit 1; }
 
 # ---- measurements
 # wrk_run NAME URL [wrk options...] [-- script arguments...]
@@ -149,8 +152,8 @@ echo "measuring: backend direct"; wrk_run backend "http://127.0.0.1:$BACKEND_POR
 for round in $(seq 1 "$ROUNDS"); do
   echo "measuring (round $round/$ROUNDS): nginx proxy"
   wrk_run "nginx-proxy.$round" "http://127.0.0.1:$PROXY_PORT/data/item"
-  echo "measuring (round $round/$ROUNDS): caravan API call (token check, subscription, backend JWT, forward)"
-  wrk_run "caravan-api.$round" "$T/bench/1.0/item" -H "Authorization: Bearer $TOKEN"
+  echo "measuring (round $round/$ROUNDS): caravan API call (token check, subscription, swap mediator, backend JWT, forward)"
+  wrk_run "caravan-api.$round" "$T/bench/1.0/item" -H "Authorization: Bearer $TOKEN" -H "X-Authorization: Bearer $USER_TOKEN"
 done
 RSS_KB=$(awk '/VmRSS/ {print $2}' /proc/$CARAVAN_PID/status)
 if [ -n "${ONLY_API:-}" ]; then
