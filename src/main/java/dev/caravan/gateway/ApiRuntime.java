@@ -33,4 +33,10 @@ record ApiRuntime(
     ApiPolicy policy() {
         return api.policy();
     }
+
+    /** The same runtime for an equal definition (a registry reload that did not change this API). */
+    ApiRuntime withApi(ApiDefinition equal) {
+        return new ApiRuntime(equal, cacheKey, allowedCallers, cors, requestFlow, responseFlow, faultFlow, routeIds,
+                security, backend, maxRequestBodySize, backendTimeoutMillis, backendJwt, backendJwtClaims);
+    }
 }

@@ -8,6 +8,8 @@ import dev.caravan.mediation.MediatorTemplatesChangedEvent;
 import dev.caravan.registry.ApiDefinition;
 import dev.caravan.registry.ApiPolicy;
 import dev.caravan.registry.ApiPolicy.MediatorRef;
+import dev.caravan.registry.LiveRegistry;
+import dev.caravan.registry.RegistryChangedEvent;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -44,12 +46,14 @@ import org.springframework.stereotype.Component;
 @Component
 public class ApiRuntimes implements ApiPolicyCheck, DisposableBean {
     private static final Logger log = LoggerFactory.getLogger(ApiRuntimes.class);
-    static final long RETIRE_AFTER_MILLIS = 60_000;
+    /** A retired runtime's routes stay this much longer than its longest call could take. */
+    static final long RETIRE_MARGIN_MILLIS = 5_000;
 
     private final CamelContext camel;
     private final BackendSecurityProfiles security;
     private final BackendEndpoints endpoints;
     private final CaravanProperties properties;
+    private final LiveRegistry registry;
     private final Map<String, ApiRuntime> byApiId = new ConcurrentHashMap<>();
     private final AtomicLong generation = new AtomicLong();
     private final ScheduledExecutorService retirement = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -59,7 +63,8 @@ public class ApiRuntimes implements ApiPolicyCheck, DisposableBean {
     });
 
     public ApiRuntimes(CamelContext camel, BackendSecurityProfiles security, BackendEndpoints endpoints,
-                       CaravanProperties properties) {
+                       CaravanProperties properties, LiveRegistry registry) {
+        this.registry = registry;
         this.camel = camel;
         this.security = security;
         this.endpoints = endpoints;
@@ -69,8 +74,14 @@ public class ApiRuntimes implements ApiPolicyCheck, DisposableBean {
     /** The compiled runtime of this definition; built on first use. */
     ApiRuntime of(ApiDefinition api) {
         ApiRuntime runtime = byApiId.get(api.id());
+        if (runtime != null && runtime.api() == api) {
+            return runtime; // the hot path: the registry hands out the same instance until it reloads
+        }
         if (runtime != null && runtime.api().equals(api)) {
-            return runtime;
+            // the registry reloaded without changing this API: keep the compiled parts, remember the new instance
+            ApiRuntime same = runtime.withApi(api);
+            byApiId.replace(api.id(), runtime, same);
+            return same;
         }
         return build(api);
     }
@@ -107,7 +118,7 @@ public class ApiRuntimes implements ApiPolicyCheck, DisposableBean {
                     jwt, claims);
             ApiRuntime previous = byApiId.put(api.id(), runtime);
             if (previous != null) {
-                retire(previous.routeIds());
+                retire(previous);
             }
             return runtime;
         } catch (RuntimeException e) {
@@ -158,16 +169,40 @@ public class ApiRuntimes implements ApiPolicyCheck, DisposableBean {
             boolean uses = java.util.stream.Stream.of(mediation.request(), mediation.response(), mediation.fault())
                     .flatMap(List::stream).anyMatch(ref -> event.templateIds().contains(ref.mediator()));
             if (uses && byApiId.remove(runtime.api().id(), runtime)) {
-                retire(runtime.routeIds());
+                retire(runtime);
             }
         }
     }
 
-    private void retire(List<String> routeIds) {
-        if (routeIds.isEmpty()) {
+    /**
+     * After a registry change, the runtimes of deleted APIs (and their mediation routes) go; the
+     * sweep runs a moment later so that the registry has reloaded first.
+     */
+    @EventListener(RegistryChangedEvent.class)
+    public void registryChanged() {
+        retirement.schedule(this::sweep, 1, TimeUnit.SECONDS);
+    }
+
+    synchronized void sweep() {
+        Set<String> live = new HashSet<>();
+        registry.allApis().forEach(api -> live.add(api.id()));
+        for (ApiRuntime runtime : List.copyOf(byApiId.values())) {
+            if (!live.contains(runtime.api().id()) && byApiId.remove(runtime.api().id(), runtime)) {
+                retire(runtime);
+            }
+        }
+    }
+
+    /** Removes a replaced or deleted API's mediation routes once no call that started with them can still be running. */
+    private void retire(ApiRuntime runtime) {
+        if (runtime.routeIds().isEmpty()) {
             return;
         }
-        retirement.schedule(() -> removeRoutes(routeIds), RETIRE_AFTER_MILLIS, TimeUnit.MILLISECONDS);
+        long longest = runtime.backendTimeoutMillis();
+        if (runtime.policy().queue() != null) {
+            longest = Math.max(longest, runtime.policy().queue().timeout().toMillis());
+        }
+        retirement.schedule(() -> removeRoutes(runtime.routeIds()), longest + RETIRE_MARGIN_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     private void removeRoutes(List<String> routeIds) {

@@ -463,7 +463,7 @@ class GatewayMediatorsTest {
     void enrichWhenDisabledThenTheClientAssertionIsStillRemoved() throws Exception {
         Processor disabled = mediators.enrichBackendJwt(rig.backendJwts);
         Processor resolveWithJwtOff = mediators.resolveApi(rig.registry,
-                MediatorRig.runtimes(Map.of("caravan.backend-jwt.enabled", "false")));
+                rig.runtimes(Map.of("caravan.backend-jwt.enabled", "false")));
         Exchange exchange = bearer(rig.endUserToken(world));
         run(exchange, strip, resolveWithJwtOff, authenticate, authorize);
         exchange.getIn().setHeader("X-JWT-Assertion", "client-forged");

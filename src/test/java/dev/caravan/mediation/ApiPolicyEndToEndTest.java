@@ -9,7 +9,10 @@ import dev.caravan.testsupport.Http;
 import dev.caravan.testsupport.TestBackend;
 import java.time.Duration;
 import java.util.Set;
+import dev.caravan.testsupport.Poll;
+import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -19,6 +22,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * switches. Each refusal is checked on the backend too: it must have seen nothing.
  */
 class ApiPolicyEndToEndTest extends PolicyTestBase {
+    @Autowired
+    private CamelContext camel;
+
     private static final Duration NOTHING = Duration.ofMillis(300);
 
     // ---- X-Authorization ----
@@ -271,6 +277,21 @@ class ApiPolicyEndToEndTest extends PolicyTestBase {
         assertThat(call("GET", "/items", null, "Authorization", "Bearer " + userToken).status()).isEqualTo(403);
         policy("{}");
         assertThat(call("GET", "/items", null, "Authorization", "Bearer " + userToken).status()).isEqualTo(200);
+    }
+
+    @Test
+    void deletingAnApiRemovesItsMediationRoutes() {
+        policy("{'mediation': {'request': ['swap-authorization-headers']}, 'backendTimeout': '500ms'}");
+        call("GET", "/items", null, "Authorization", "Bearer " + userToken, "X-Authorization", "Bearer u");
+        String prefix = "mediation-" + world.api().id() + "-";
+        assertThat(camel.getRoutes()).anyMatch(route -> route.getRouteId().startsWith(prefix));
+
+        Http.Response deleted = Http.request("DELETE", management("/api/v1/organizations/" + world.organization().name()
+                + "/apis/" + world.api().id()), null, "Authorization", Http.basic(ADMIN_USER, ADMIN_PASSWORD));
+        assertThat(deleted.status()).isEqualTo(204);
+
+        Poll.until(Duration.ofSeconds(15), () -> camel.getRoutes().stream()
+                .noneMatch(route -> route.getRouteId().startsWith(prefix)), Boolean::booleanValue);
     }
 
     // ---- admin API ----

@@ -85,12 +85,14 @@ public final class MediatorRig {
         this.accessTokens = new AccessTokens(keys, properties);
         this.backendJwts = new BackendJwts(keys, properties);
         this.revocations = new Revocations(jdbc);
-        this.runtimes = runtimes(overrides);
+        this.runtimes = new ApiRuntimes(PlainExchange.context(), profiles(overrides), new BackendEndpoints(),
+                properties, registry);
     }
 
     /** API runtimes (policy compilation) over the plain exchanges' Camel context, with these {@code caravan.*} settings. */
-    public static ApiRuntimes runtimes(Map<String, String> overrides) {
-        return new ApiRuntimes(PlainExchange.context(), profiles(overrides), new BackendEndpoints(), properties(overrides));
+    public ApiRuntimes runtimes(Map<String, String> overrides) {
+        return new ApiRuntimes(PlainExchange.context(), profiles(overrides), new BackendEndpoints(), properties(overrides),
+                registry);
     }
 
     /** Backend security profiles and trusted proxies bound from these {@code caravan.*} settings. */
