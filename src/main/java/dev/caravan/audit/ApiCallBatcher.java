@@ -8,7 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.LinkedHashMap;
 import java.util.Arrays;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
@@ -28,7 +30,9 @@ final class ApiCallBatcher {
 
     private final ProducerTemplate producer;
     private final String endpoint;
-    private final ArrayBlockingQueue<AuditEvent> queue;
+    private final ConcurrentLinkedQueue<AuditEvent> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queued = new AtomicInteger();
+    private final int capacity;
     private final int batchSize;
     private final long flushNanos;
     private final Counter dropped;
@@ -48,7 +52,7 @@ final class ApiCallBatcher {
         this.aggregate = aggregate;
         this.producer = producer;
         this.endpoint = endpoint;
-        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.capacity = capacity;
         this.batchSize = batchSize;
         this.flushNanos = flushInterval.toNanos();
         this.dropped = Counter.builder("caravan.audit.dropped").tag("kind", "api_call")
@@ -61,43 +65,56 @@ final class ApiCallBatcher {
         drainer.start();
     }
 
-    /** Hands the event over without waiting; false (and counted) when the queue is full. */
+    /**
+     * Hands the event over without waiting and without waking the sender: the event loop only
+     * appends to a lock-free queue (a blocking queue would signal the sleeping sender on every
+     * call, a futex system call and a context switch per API call). False (and counted) when full.
+     */
     boolean offer(AuditEvent event) {
-        if (queue.offer(event)) {
-            return true;
+        if (queued.incrementAndGet() > capacity) {
+            queued.decrementAndGet();
+            dropped.increment();
+            return false;
         }
-        dropped.increment();
-        return false;
+        queue.offer(event);
+        return true;
     }
 
+    /** The sender looks at the queue on its own schedule: every flush interval, at most 100 ms apart. */
     private void drain() {
         List<AuditEvent> batch = new ArrayList<>(batchSize);
         long deadline = 0;
-        while (running || !queue.isEmpty() || !batch.isEmpty()) {
-            try {
-                long waitNanos = batch.isEmpty() ? flushNanos : Math.max(0, deadline - System.nanoTime());
-                AuditEvent first = running ? queue.poll(waitNanos, TimeUnit.NANOSECONDS) : queue.poll();
-                if (first != null) {
-                    if (batch.isEmpty()) {
-                        deadline = System.nanoTime() + flushNanos;
-                    }
-                    batch.add(first);
-                    queue.drainTo(batch, batchSize - batch.size());
+        long tick = Math.min(flushNanos, TimeUnit.MILLISECONDS.toNanos(100));
+        while (true) {
+            boolean stopping = !running;
+            AuditEvent event;
+            while ((event = queue.poll()) != null) {
+                queued.decrementAndGet();
+                if (batch.isEmpty()) {
+                    deadline = System.nanoTime() + flushNanos;
+                }
+                batch.add(event);
+                if (batch.size() < batchSize) {
+                    continue;
                 }
                 // aggregating, a full batch is folded and kept until the flush interval ends
-                if (aggregate && batch.size() >= batchSize && System.nanoTime() < deadline && running) {
+                if (aggregate && !stopping && System.nanoTime() < deadline) {
                     batch = aggregate(batch);
                     if (batch.size() < batchSize / 2) {
                         continue;
                     }
                 }
-                if (!batch.isEmpty() && (batch.size() >= batchSize || System.nanoTime() >= deadline || !running)) {
-                    send(aggregate ? aggregate(batch) : batch);
-                    batch = new ArrayList<>(batchSize);
-                }
-            } catch (InterruptedException e) {
-                running = false;
+                send(aggregate ? aggregate(batch) : batch);
+                batch = new ArrayList<>(batchSize);
             }
+            if (!batch.isEmpty() && (stopping || System.nanoTime() - deadline >= 0)) {
+                send(aggregate ? aggregate(batch) : batch);
+                batch = new ArrayList<>(batchSize);
+            }
+            if (stopping) {
+                return;
+            }
+            LockSupport.parkNanos(this, tick);
         }
     }
 
@@ -160,7 +177,7 @@ final class ApiCallBatcher {
     /** Sends what is queued, then stops; waits at most {@code grace}. */
     void close(Duration grace) {
         running = false;
-        drainer.interrupt();
+        LockSupport.unpark(drainer);
         try {
             drainer.join(grace.toMillis());
         } catch (InterruptedException e) {

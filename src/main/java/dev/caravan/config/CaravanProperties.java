@@ -27,13 +27,19 @@ public record CaravanProperties(
         @Valid @NotNull @DefaultValue Gateway gateway,
         @Valid @NotNull @DefaultValue Admin admin) {
 
-    /** The traffic port: APIs and the OAuth 2.0 endpoints (served by Vert.x). Idle connections close after {@code idleTimeoutSeconds}. */
+    /**
+     * The traffic port: APIs and the OAuth 2.0 endpoints (served by Vert.x). Idle connections close
+     * after {@code idleTimeoutSeconds}. {@code eventLoops} 0: one per core, each serving its share of connections.
+     * {@code nativeTransport}: epoll on Linux when Netty's native library loads, else NIO.
+     */
     public record Traffic(
             @DefaultValue("0.0.0.0") @NotBlank String host,
             @DefaultValue("8280") @Min(0) @Max(65535) int port,
             @DefaultValue("64") @Min(1) @Max(1024) int workerPoolSize,
             @DefaultValue("10485760") @Min(1024) long maxBodySize,
-            @DefaultValue("60") @Min(1) int idleTimeoutSeconds) {}
+            @DefaultValue("60") @Min(1) int idleTimeoutSeconds,
+            @DefaultValue("0") @Min(0) @Max(256) int eventLoops,
+            @DefaultValue("true") boolean nativeTransport) {}
 
     /** The Token API: issuer, audience, lifetimes and input limits. */
     public record Token(

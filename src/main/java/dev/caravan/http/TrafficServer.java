@@ -1,6 +1,9 @@
 package dev.caravan.http;
 
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Handler;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -24,31 +27,53 @@ public class TrafficServer implements AutoCloseable {
 
     private record Prefix(String prefix, Handler<HttpServerRequest> handler) {}
 
-    private final HttpServer server;
+    private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
+    private final int port;
     private final Map<String, Handler<HttpServerRequest>> exact = new ConcurrentHashMap<>();
     private final List<Prefix> prefixes = new CopyOnWriteArrayList<>();
 
-    public TrafficServer(Vertx vertx, String host, int port, int idleTimeoutSeconds) {
+    /**
+     * One server instance per event loop ({@code instances}), all on the same port: Vert.x shares
+     * the listening socket and hands new connections to the instances in turn, so every event
+     * loop serves connections. A single server would serve them all from one event loop, leaving
+     * the other cores idle (measured: one busy thread capped the API path at one core).
+     */
+    public TrafficServer(Vertx vertx, String host, int port, int idleTimeoutSeconds, int instances) {
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(host)
-                .setPort(port)
                 .setIdleTimeout(idleTimeoutSeconds)
                 .setIdleTimeoutUnit(TimeUnit.SECONDS)
                 .setTcpNoDelay(true)
                 .setCompressionSupported(false)
                 .setDecompressionSupported(false)
                 .setHandle100ContinueAutomatically(true);
-        this.server = vertx.createHttpServer(options).requestHandler(this::dispatch);
         try {
-            server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            // port 0 (tests) gives each instance its own random port: one instance then
+            this.port = deploy(vertx, new HttpServerOptions(options).setPort(port), port == 0 ? 1 : instances);
         } catch (Exception e) {
+            close();
             throw new IllegalStateException("the traffic server cannot listen on " + host + ":" + port, e);
         }
-        LOG.info("traffic server listening on {}:{}", host, server.actualPort());
+        LOG.info("traffic server listening on {}:{} ({} event loops)", host, this.port, servers.size());
+    }
+
+    private int deploy(Vertx vertx, HttpServerOptions options, int instances) throws Exception {
+        vertx.deployVerticle(() -> new AbstractVerticle() {
+            @Override
+            public void start(Promise<Void> started) {
+                HttpServer server = vertx.createHttpServer(options).requestHandler(TrafficServer.this::dispatch);
+                server.listen().onSuccess(s -> {
+                    servers.add(s);
+                    started.complete();
+                }).onFailure(started::fail);
+            }
+        }, new DeploymentOptions().setInstances(instances)).toCompletionStage().toCompletableFuture()
+                .get(30, TimeUnit.SECONDS);
+        return servers.get(0).actualPort();
     }
 
     public int port() {
-        return server.actualPort();
+        return port;
     }
 
     /** {@code path} served exactly, or (with {@code prefix}) every path under it. */
@@ -94,6 +119,6 @@ public class TrafficServer implements AutoCloseable {
 
     @Override
     public void close() {
-        server.close();
+        servers.forEach(HttpServer::close);
     }
 }

@@ -3,6 +3,7 @@ package dev.caravan.http;
 import dev.caravan.config.CaravanProperties;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -20,15 +21,26 @@ public class TrafficServerConfiguration {
     public Vertx caravanVertx(CaravanProperties properties) {
         VertxOptions options = new VertxOptions()
                 .setWorkerPoolSize(properties.traffic().workerPoolSize())
-                .setEventLoopPoolSize(Math.max(1, Runtime.getRuntime().availableProcessors()));
-        return Vertx.vertx(options);
+                .setEventLoopPoolSize(eventLoops(properties))
+                // Linux epoll through Netty's native transport (on the class path); NIO where it cannot load
+                .setPreferNativeTransport(properties.traffic().nativeTransport());
+        Vertx vertx = Vertx.vertx(options);
+        LoggerFactory.getLogger(TrafficServerConfiguration.class).info("Vert.x transport: {}",
+                vertx.isNativeTransportEnabled() ? "native (epoll)" : "NIO");
+        return vertx;
+    }
+
+    static int eventLoops(CaravanProperties properties) {
+        int configured = properties.traffic().eventLoops();
+        return configured > 0 ? configured : Math.max(1, Runtime.getRuntime().availableProcessors());
     }
 
     @Bean(destroyMethod = "close")
     @ConditionalOnProperty(name = "caravan.agent.enabled", havingValue = "false", matchIfMissing = true)
     public TrafficServer trafficServer(Vertx caravanVertx, CaravanProperties properties) {
         CaravanProperties.Traffic traffic = properties.traffic();
-        return new TrafficServer(caravanVertx, traffic.host(), traffic.port(), traffic.idleTimeoutSeconds());
+        return new TrafficServer(caravanVertx, traffic.host(), traffic.port(), traffic.idleTimeoutSeconds(),
+                eventLoops(properties));
     }
 
     /** Registered under the URI scheme the routes use: {@code caravan-http:}. */
