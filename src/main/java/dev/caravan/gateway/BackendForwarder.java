@@ -2,6 +2,7 @@ package dev.caravan.gateway;
 
 import dev.caravan.config.CaravanProperties;
 import dev.caravan.http.TrafficHeaderFilterStrategy;
+import io.netty.util.AsciiString;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.Map;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
@@ -51,9 +53,10 @@ public class BackendForwarder extends AsyncProcessorSupport {
         }
         HttpClient client = runtime.security() == null ? clients.defaultClient() : runtime.security().client();
         RequestOptions request;
+        List<CharSequence> headers = new ArrayList<>(32);
         Buffer body;
         try {
-            request = request(in, backend, runtime.backendTimeoutMillis());
+            request = request(in, backend, runtime.backendTimeoutMillis(), headers);
             Object payload = in.getBody();
             body = payload instanceof byte[] bytes && bytes.length > 0 ? Buffer.buffer(bytes) : null;
         } catch (RuntimeException e) {
@@ -62,20 +65,27 @@ public class BackendForwarder extends AsyncProcessorSupport {
             return true;
         }
         client.request(request)
-                .compose(req -> body == null ? req.send() : req.send(body))
+                .compose(req -> {
+                    // added as CharSequences: the backend JWT stays an AsciiString (copied, not re-encoded)
+                    MultiMap outgoing = req.headers();
+                    for (int i = 0; i < headers.size(); i += 2) {
+                        outgoing.add(headers.get(i), headers.get(i + 1));
+                    }
+                    return body == null ? req.send() : req.send(body);
+                })
                 .compose(response -> response.body().map(received -> {
                     Message out = exchange.getMessage();
                     out.getHeaders().clear();
-                    MultiMap headers = response.headers();
-                    List<String> connection = headers.getAll("Connection");
+                    MultiMap answered = response.headers();
+                    List<String> connection = answered.getAll("Connection");
                     Set<String> hopByHop = connection.isEmpty() ? Set.of()
                             : TrafficHeaderFilterStrategy.connectionTokens(connection);
-                    for (String name : headers.names()) {
+                    for (String name : answered.names()) {
                         if (TrafficHeaderFilterStrategy.isInternalOrHopByHop(name)
                                 || (!hopByHop.isEmpty() && hopByHop.contains(name.toLowerCase(Locale.ROOT)))) {
                             continue;
                         }
-                        List<String> values = headers.getAll(name);
+                        List<String> values = answered.getAll(name);
                         out.setHeader(name, values.size() == 1 ? values.get(0) : new ArrayList<>(values));
                     }
                     out.setHeader(Exchange.HTTP_RESPONSE_CODE, response.statusCode());
@@ -91,23 +101,23 @@ public class BackendForwarder extends AsyncProcessorSupport {
         return false;
     }
 
-    private RequestOptions request(Message in, BackendEndpoints.Backend backend, long timeoutMillis) {
+    private RequestOptions request(Message in, BackendEndpoints.Backend backend, long timeoutMillis,
+                                   List<CharSequence> headers) {
         String method = String.valueOf(in.getHeader(Exchange.HTTP_METHOD));
         String path = in.getHeader(Exchange.HTTP_PATH, String.class);
         String query = in.getHeader(Exchange.HTTP_QUERY, String.class);
         String uri = (path == null || path.isEmpty() ? "/" : path) + (query == null || query.isEmpty() ? "" : "?" + query);
-        MultiMap headers = MultiMap.caseInsensitiveMultiMap();
         for (Map.Entry<String, Object> header : in.getHeaders().entrySet()) {
             Object value = header.getValue();
             if (value == null || TrafficHeaderFilterStrategy.isInternalOrHopByHop(header.getKey())) {
                 continue;
             }
             if (value instanceof Iterable<?> values) {
-                values.forEach(v -> headers.add(header.getKey(), checked(String.valueOf(v))));
+                values.forEach(v -> add(headers, header.getKey(), String.valueOf(v)));
             } else if (value instanceof CharSequence text) {
-                headers.add(header.getKey(), checked(text));
+                add(headers, header.getKey(), text);
             } else {
-                headers.add(header.getKey(), checked(String.valueOf(value)));
+                add(headers, header.getKey(), String.valueOf(value));
             }
         }
         return new RequestOptions()
@@ -116,25 +126,41 @@ public class BackendForwarder extends AsyncProcessorSupport {
                 .setPort(backend.port())
                 .setSsl(backend.tls())
                 .setURI(uri)
-                .setHeaders(headers)
                 .setFollowRedirects(false)
                 .setConnectTimeout(connectTimeoutMillis)
                 .setIdleTimeout(timeoutMillis);
     }
 
     /**
-     * No header value leaves with CR, LF or NUL (a mediator parameter or a backend-bound value
-     * must never split the request); the traffic server already refuses them from callers.
+     * What may leave in a backend request's headers: names that are HTTP tokens, values without
+     * CR, LF or NUL (a mediator parameter or a caller's value must never split the request; the
+     * traffic server already refuses them from callers), checked before anything is sent so the
+     * answer is a clear {@code mediation_failed}. The backend JWT (an {@link AsciiString} the
+     * gateway signed itself, about a kilobyte) is not scanned here.
      */
-    private static CharSequence checked(CharSequence value) {
+    private static void add(List<CharSequence> headers, String name, CharSequence value) {
+        OUTGOING.accept(name, value);
+        headers.add(name);
+        headers.add(value);
+    }
+
+    static final BiConsumer<CharSequence, CharSequence> OUTGOING = (name, value) -> {
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c <= ' ' || c >= 0x7f || "\"(),/:;<=>?@[\\]{}".indexOf(c) >= 0) {
+                throw new GatewayException(500, "mediation_failed", "a header for the backend has an invalid name", null);
+            }
+        }
+        if (value instanceof AsciiString) {
+            return;
+        }
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (c == '\r' || c == '\n' || c == 0) {
                 throw new GatewayException(500, "mediation_failed", "a header for the backend holds a line break", null);
             }
         }
-        return value;
-    }
+    };
 
     /** Vert.x reports closed connections as runtime exceptions: make every failure an I/O failure for the error step. */
     private static Throwable asBackendFailure(Throwable cause) {
