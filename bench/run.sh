@@ -10,7 +10,8 @@
 #   caravan   the gateway (heap capped at 512 MB) on 127.0.0.1:18280, seeded through its admin
 #             API with an API whose backend is the nginx backend
 # and measures with wrk (2 threads, 64 connections, warm-up first): the backend directly, the
-# nginx proxy, Caravan's full API-call pipeline, and the Token API grants. Everything runs on
+# nginx proxy, Caravan's full API-call pipeline (its API carries the swap-authorization-headers
+# mediator; calls send Authorization and X-Authorization), and the Token API grants. Everything runs on
 # loopback, every run is bounded in time, and everything started is stopped on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -93,12 +94,16 @@ CONF
 "$NGINX" -p "$WORK/proxy" -c "$WORK/proxy/nginx.conf"
 
 # ---- Caravan
+# One event loop: on a 2-core machine where wrk and the nginx backend take the other core, one
+# loop served as many calls as two (27.0k req/s each) with a p99 of 5.2 ms instead of 8.8 ms.
+# Caravan's own default is one loop per core (EVENT_LOOPS=0 measures that).
 java -Xms${HEAP} -Xmx${HEAP} -XX:+UseParallelGC ${CARAVAN_JAVA_OPTS:-} -jar "$JAR" \
   --caravan.traffic.host=127.0.0.1 --caravan.traffic.port=$TRAFFIC_PORT --server.port=$ADMIN_PORT \
   --caravan.admin.password="$ADMIN_PASSWORD" \
   --spring.datasource.url="jdbc:h2:file:$WORK/caravan-db;DB_CLOSE_ON_EXIT=FALSE" \
   --caravan.broker.data-dir="$WORK/artemis" --caravan.broker.tcp.enabled=false \
   --caravan.secrets.key-file="$WORK/secret.key" \
+  --caravan.traffic.event-loops=${EVENT_LOOPS:-1} \
   --logging.file.name="$WORK/caravan.log" --logging.level.root=WARN ${CARAVAN_ARGS:-} \
   > "$WORK/caravan.out" 2>&1 &
 CARAVAN_PID=$!
