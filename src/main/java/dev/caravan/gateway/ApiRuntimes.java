@@ -55,6 +55,8 @@ public class ApiRuntimes implements ApiPolicyCheck, DisposableBean {
     private final CaravanProperties properties;
     private final LiveRegistry registry;
     private final Map<String, ApiRuntime> byApiId = new ConcurrentHashMap<>();
+    /** Definitions whose mediation could not be built: refused at once (and logged once) until the API or a template changes. */
+    private final Map<String, ApiDefinition> unbuildable = new ConcurrentHashMap<>();
     private final AtomicLong generation = new AtomicLong();
     private final ScheduledExecutorService retirement = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "caravan-mediation-retire");
@@ -83,7 +85,15 @@ public class ApiRuntimes implements ApiPolicyCheck, DisposableBean {
             byApiId.replace(api.id(), runtime, same);
             return same;
         }
+        if (unbuildable.get(api.id()) == api) {
+            throw unavailable();
+        }
         return build(api);
+    }
+
+    private static GatewayException unavailable() {
+        // a template removed or broken since the API was saved: a configuration fault, not the caller's
+        return new GatewayException(500, "mediation_unavailable", "the API's mediation is unavailable", null);
     }
 
     private synchronized ApiRuntime build(ApiDefinition api) {
@@ -116,6 +126,7 @@ public class ApiRuntimes implements ApiPolicyCheck, DisposableBean {
                     maxBody,
                     (policy.backendTimeout() == null ? gateway.responseTimeout() : policy.backendTimeout()).toMillis(),
                     jwt, claims);
+            unbuildable.remove(api.id());
             ApiRuntime previous = byApiId.put(api.id(), runtime);
             if (previous != null) {
                 retire(previous);
@@ -124,8 +135,8 @@ public class ApiRuntimes implements ApiPolicyCheck, DisposableBean {
         } catch (RuntimeException e) {
             removeRoutes(routeIds);
             log.error("the mediation of API {} {} cannot be built: {}", api.context(), api.version(), e.getMessage());
-            // a template removed or broken since the API was saved: a configuration fault, not the caller's
-            throw new GatewayException(500, "mediation_unavailable", "the API's mediation is unavailable", null);
+            unbuildable.put(api.id(), api);
+            throw unavailable();
         }
     }
 
@@ -164,6 +175,7 @@ public class ApiRuntimes implements ApiPolicyCheck, DisposableBean {
      */
     @EventListener
     public synchronized void templatesChanged(MediatorTemplatesChangedEvent event) {
+        unbuildable.clear();
         for (ApiRuntime runtime : List.copyOf(byApiId.values())) {
             ApiPolicy.Mediation mediation = runtime.policy().mediation();
             boolean uses = java.util.stream.Stream.of(mediation.request(), mediation.response(), mediation.fault())

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.springframework.context.event.ContextRefreshedEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
@@ -58,6 +59,16 @@ public class LiveRegistry {
         Map<String, Subscription> subs = new HashMap<>();
         subscriptions.findAll().forEach(s -> subs.put(s.applicationId() + "|" + s.apiId(), s));
         snapshot = new Snapshot(Map.copyOf(apiMap), Map.copyOf(apps), Map.copyOf(subs), Map.copyOf(orgNames));
+    }
+
+    /**
+     * Once every bean exists. Data seeded while the context was starting (the demo, declarative
+     * bootstrap) published its change events before Spring had registered the event listeners,
+     * so those events reached nobody: read everything again now.
+     */
+    @EventListener(ContextRefreshedEvent.class)
+    public void contextRefreshed() {
+        reload();
     }
 
     public Snapshot snapshot() {

@@ -54,9 +54,13 @@ class MediationReloadEndToEndTest extends PolicyTestBase {
     }
 
     private static String stampTemplate(String stamp) {
+        return stampTemplate("stamp-request", stamp);
+    }
+
+    private static String stampTemplate(String id, String stamp) {
         return """
                 - routeTemplate:
-                    id: stamp-request
+                    id: %s
                     parameters:
                       - name: name
                     route:
@@ -66,7 +70,7 @@ class MediationReloadEndToEndTest extends PolicyTestBase {
                           - setHeader:
                               name: X-Stamp
                               constant: "%s"
-                """.formatted(stamp);
+                """.formatted(id, stamp);
     }
 
     private String stampSeenByBackend() {
@@ -99,5 +103,26 @@ class MediationReloadEndToEndTest extends PolicyTestBase {
                 "Authorization", Http.basic(ADMIN_USER, ADMIN_PASSWORD));
         assertThat(listed.status()).isEqualTo(200);
         assertThat(listed.body()).contains("stamp-request.yaml").contains("REFUSED");
+    }
+
+    @Test
+    void anApiWhoseMediatorFileIsDeletedAnswers500UntilTheFileIsBack() throws Exception {
+        Path file = MEDIATORS.resolve("stamp-gone.yaml");
+        Files.writeString(file, stampTemplate("stamp-gone", "here"));
+        Poll.until(Duration.ofSeconds(15), () -> putPolicy("{'mediation': {'request': ['stamp-gone']}}").status(),
+                status -> status == 200);
+        assertThat(stampSeenByBackend()).isEqualTo("here");
+
+        Files.delete(file);
+        Http.Response gone = Poll.until(Duration.ofSeconds(15),
+                () -> call("GET", "/items", null, "Authorization", "Bearer " + userToken), r -> r.status() != 200);
+        assertThat(gone.status()).isEqualTo(500);
+        assertThat(gone.json().path("error").asText()).isEqualTo("mediation_unavailable");
+        backend.clear();
+
+        Files.writeString(file, stampTemplate("stamp-gone", "back"));
+        Poll.until(Duration.ofSeconds(15),
+                () -> call("GET", "/items", null, "Authorization", "Bearer " + userToken).status(), status -> status == 200);
+        assertThat(backend.take().header("X-Stamp")).isEqualTo("back");
     }
 }
