@@ -195,6 +195,8 @@ public class ApiRuntimes implements ApiPolicyCheck, DisposableBean {
         retirement.schedule(this::sweep, 1, TimeUnit.SECONDS);
     }
 
+    /** Also every minute: APIs deleted through another gateway node reach this one by polling, not by event. */
+    @org.springframework.scheduling.annotation.Scheduled(initialDelay = 60_000, fixedDelay = 60_000)
     synchronized void sweep() {
         Set<String> live = new HashSet<>();
         registry.allApis().forEach(api -> live.add(api.id()));
