@@ -35,11 +35,31 @@ public record BrokerProperties(
         @DefaultValue("true") boolean persistent,
         @Valid @NotNull @DefaultValue Tcp tcp) {
 
-    /** The embedded broker's TCP acceptor for agents; loopback only unless configured otherwise. */
+    /**
+     * The embedded broker's TCP acceptor for agents; loopback only unless configured otherwise.
+     * Verification requests carry passwords, so with {@code keyStore} set the acceptor speaks TLS
+     * only, and a non-loopback {@code host} without TLS stops start-up unless
+     * {@code allowPlaintext} says that the network in between is trusted.
+     */
     public record Tcp(
             @DefaultValue("true") boolean enabled,
             @DefaultValue("127.0.0.1") @NotBlank String host,
-            @DefaultValue("61616") @Min(1) @Max(65535) int port) {}
+            @DefaultValue("61616") @Min(1) @Max(65535) int port,
+            @DefaultValue("") String keyStore,
+            @DefaultValue("") String keyStorePassword,
+            @DefaultValue("PKCS12") @NotBlank String keyStoreType,
+            @DefaultValue("false") boolean allowPlaintext) {
+
+        public boolean tls() {
+            return keyStore != null && !keyStore.isBlank();
+        }
+
+        @Override
+        public String toString() {
+            return "Tcp[enabled=" + enabled + ", host=" + host + ", port=" + port + ", tls=" + tls()
+                    + ", allowPlaintext=" + allowPlaintext + "]";
+        }
+    }
 
     public boolean hasPassword() {
         return password != null && !password.isEmpty();

@@ -1,5 +1,11 @@
 package dev.caravan.broker;
 
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.activemq.artemis.api.core.TransportConfiguration;
+import org.apache.activemq.artemis.core.remoting.impl.netty.NettyAcceptorFactory;
+import org.apache.activemq.artemis.core.remoting.impl.netty.TransportConstants;
+
 import java.nio.file.Path;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.config.Configuration;
@@ -45,8 +51,7 @@ public class EmbeddedBroker implements SmartLifecycle {
         config.setGracefulShutdownTimeout(2000);
         config.addAcceptorConfiguration("in-vm", inVmUrl());
         if (properties.tcp().enabled()) {
-            config.addAcceptorConfiguration("agents",
-                    "tcp://" + properties.tcp().host() + ":" + properties.tcp().port() + "?protocols=CORE");
+            config.addAcceptorConfiguration(agentAcceptor(properties.tcp()));
         }
         AddressSettings defaults = new AddressSettings()
                 .setAutoCreateQueues(true)
@@ -61,6 +66,35 @@ public class EmbeddedBroker implements SmartLifecycle {
                 .setExpiryAddress(SimpleString.of("caravan.expired"));
         config.addAddressSetting("#", defaults);
         return config;
+    }
+
+    /**
+     * The agents' acceptor, built from parameters rather than a URL so that a key store password
+     * needs no escaping. TLS when a key store is set; plaintext only on loopback unless allowed.
+     */
+    static TransportConfiguration agentAcceptor(BrokerProperties.Tcp tcp) {
+        boolean loopback;
+        try {
+            loopback = java.net.InetAddress.getByName(tcp.host()).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException("caravan.broker.tcp.host: unknown host " + tcp.host());
+        }
+        if (!tcp.tls() && !loopback && !tcp.allowPlaintext()) {
+            throw new IllegalStateException("caravan.broker.tcp.key-store must be set (TLS) for an acceptor on "
+                    + tcp.host() + ": agents' verification requests carry passwords; set"
+                    + " caravan.broker.tcp.allow-plaintext=true only on a trusted network");
+        }
+        Map<String, Object> params = new HashMap<>();
+        params.put(TransportConstants.HOST_PROP_NAME, tcp.host());
+        params.put(TransportConstants.PORT_PROP_NAME, tcp.port());
+        params.put(TransportConstants.PROTOCOLS_PROP_NAME, "CORE");
+        if (tcp.tls()) {
+            params.put(TransportConstants.SSL_ENABLED_PROP_NAME, true);
+            params.put(TransportConstants.KEYSTORE_PATH_PROP_NAME, tcp.keyStore());
+            params.put(TransportConstants.KEYSTORE_PASSWORD_PROP_NAME, tcp.keyStorePassword());
+            params.put(TransportConstants.KEYSTORE_TYPE_PROP_NAME, tcp.keyStoreType());
+        }
+        return new TransportConfiguration(NettyAcceptorFactory.class.getName(), params, "agents");
     }
 
     /** The in-VM acceptor matches the connection URL when that is a {@code vm://} one. */
@@ -82,7 +116,8 @@ public class EmbeddedBroker implements SmartLifecycle {
             server = embedded;
             log.info("Embedded Artemis broker started (in-VM{}); data in {}",
                     properties.tcp().enabled()
-                            ? ", agents on tcp://" + properties.tcp().host() + ":" + properties.tcp().port() : "",
+                            ? ", agents on tcp://" + properties.tcp().host() + ":" + properties.tcp().port()
+                                    + (properties.tcp().tls() ? " (TLS)" : "") : "",
                     properties.dataDir());
             if (properties.tcp().enabled() && credentials.generated()) {
                 log.info("caravan.broker.password is not set: agents cannot connect until it is");

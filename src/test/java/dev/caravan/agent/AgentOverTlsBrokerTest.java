@@ -1,0 +1,144 @@
+package dev.caravan.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.unboundid.ldap.listener.InMemoryDirectoryServer;
+import com.unboundid.ldap.listener.InMemoryDirectoryServerConfig;
+import com.unboundid.ldap.listener.InMemoryListenerConfig;
+import dev.caravan.CaravanApplication;
+import dev.caravan.broker.BrokerProperties;
+import dev.caravan.testsupport.CaravanTestBase;
+import dev.caravan.testsupport.Fixtures;
+import dev.caravan.testsupport.Http;
+import dev.caravan.testsupport.TestCertificates;
+import dev.caravan.userstore.external.SecondaryStoreDefinition;
+import dev.caravan.userstore.external.SecondaryStoreRepository;
+import java.io.File;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The agents' acceptor over TLS: an agent that trusts the gateway's certificate serves its
+ * directory; one that connects in plaintext gets nowhere (the password-carrying requests never
+ * cross the network unencrypted). Also: a non-loopback acceptor without TLS refuses to start.
+ */
+class AgentOverTlsBrokerTest extends CaravanTestBase {
+    private static final String BROKER_PASSWORD = "agent-tls-broker-Secret-9";
+    private static final String USER_PASSWORD = "agent-tls-user-Pa55word!";
+    private static final int BROKER_PORT = freePort();
+    private static final File STORE = TestCertificates.localhost();
+    private static InMemoryDirectoryServer directory;
+
+    @Autowired
+    SecondaryStoreRepository stores;
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @DynamicPropertySource
+    static void broker(DynamicPropertyRegistry registry) {
+        registry.add("caravan.broker.tcp.enabled", () -> true);
+        registry.add("caravan.broker.tcp.port", () -> BROKER_PORT);
+        registry.add("caravan.broker.tcp.key-store", STORE::getPath);
+        registry.add("caravan.broker.tcp.key-store-password", () -> TestCertificates.PASSWORD);
+        registry.add("caravan.broker.password", () -> BROKER_PASSWORD);
+    }
+
+    @BeforeAll
+    static void startDirectory() throws Exception {
+        InMemoryDirectoryServerConfig config = new InMemoryDirectoryServerConfig("dc=corp,dc=example");
+        config.setListenerConfigs(InMemoryListenerConfig.createLDAPConfig("ldap", InetAddress.getLoopbackAddress(), 0, null));
+        directory = new InMemoryDirectoryServer(config);
+        directory.add("dn: dc=corp,dc=example", "objectClass: domain", "dc: corp");
+        directory.add("dn: uid=ana,dc=corp,dc=example", "objectClass: inetOrgPerson", "uid: ana", "cn: Ana", "sn: Ana",
+                "userPassword: " + USER_PASSWORD);
+        directory.startListening();
+    }
+
+    @AfterAll
+    static void stopDirectory() {
+        directory.shutDown(true);
+    }
+
+    private static ConfigurableApplicationContext startAgent(String organization, String brokerUrl) {
+        String prefix = "--caravan.userstores." + organization + ".";
+        return new SpringApplicationBuilder(CaravanApplication.class).profiles("agent").run(
+                "--caravan.broker.url=" + brokerUrl,
+                "--caravan.broker.password=" + BROKER_PASSWORD,
+                prefix + "kind=ldap",
+                prefix + "ldap.urls[0]=ldap://127.0.0.1:" + directory.getListenPort(),
+                prefix + "ldap.user-search-base=dc=corp,dc=example",
+                prefix + "ldap.user-filter=(uid={0})");
+    }
+
+    private Fixtures.World agentWorld() {
+        Fixtures.World world = fixtures.world("http://127.0.0.1:9");
+        stores.save(world.organization().id(), new SecondaryStoreDefinition(world.organization().name(),
+                SecondaryStoreDefinition.Kind.LDAP, SecondaryStoreDefinition.Mode.AGENT, null, null,
+                Duration.ofSeconds(3), 2, 8, 50, Duration.ofSeconds(1)));
+        return world;
+    }
+
+    private Http.Response login(Fixtures.World world) {
+        return Http.postForm(traffic("/oauth2/token"), Http.basic(world.consumerKey(), world.consumerSecret()),
+                Http.params("grant_type", "password", "username", "ana@" + world.organization().name(),
+                        "password", USER_PASSWORD));
+    }
+
+    @Test
+    void anAgentTrustingTheGatewaysCertificateServesOverTls() {
+        Fixtures.World world = agentWorld();
+        String url = "tcp://127.0.0.1:" + BROKER_PORT + "?sslEnabled=true&trustStorePath=" + STORE.getPath()
+                + "&trustStorePassword=" + TestCertificates.PASSWORD + "&trustStoreType=PKCS12";
+
+        try (ConfigurableApplicationContext agent = startAgent(world.organization().name(), url)) {
+            Http.Response ok = login(world);
+            assertThat(ok.status()).as(ok.body()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aPlaintextAgentGetsNowhere() {
+        Fixtures.World world = agentWorld();
+        ConfigurableApplicationContext agent = null;
+        try {
+            // short client timeouts: a plaintext hello to a TLS acceptor gets no answer, only a timeout
+            agent = startAgent(world.organization().name(), "tcp://127.0.0.1:" + BROKER_PORT
+                    + "?callTimeout=2000&callFailoverTimeout=2000&connectionTTL=4000&initialConnectAttempts=1");
+        } catch (RuntimeException refused) {
+            // refused at start-up: also fine
+        }
+        try {
+            assertThat(login(world).status()).isEqualTo(503);
+        } finally {
+            if (agent != null) {
+                agent.close();
+            }
+        }
+    }
+
+    @Test
+    void anAcceptorOffLoopbackWithoutTlsRefusesToStart() {
+        BrokerProperties.Tcp open = new BrokerProperties.Tcp(true, "0.0.0.0", 61616, "", "", "PKCS12", false);
+        assertThatThrownBy(() -> dev.caravan.broker.EmbeddedBrokerAccess.agentAcceptor(open))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("caravan.broker.tcp.key-store");
+        BrokerProperties.Tcp allowed = new BrokerProperties.Tcp(true, "0.0.0.0", 61616, "", "", "PKCS12", true);
+        assertThat(dev.caravan.broker.EmbeddedBrokerAccess.agentAcceptor(allowed).getParams()).containsEntry("host", "0.0.0.0");
+    }
+}

@@ -1,0 +1,12 @@
+package dev.caravan.broker;
+
+import org.apache.activemq.artemis.api.core.TransportConfiguration;
+
+/** Test access to the broker's package-private acceptor builder. */
+public final class EmbeddedBrokerAccess {
+    private EmbeddedBrokerAccess() {}
+
+    public static TransportConfiguration agentAcceptor(BrokerProperties.Tcp tcp) {
+        return EmbeddedBroker.agentAcceptor(tcp);
+    }
+}
