@@ -125,4 +125,24 @@ class MediationReloadEndToEndTest extends PolicyTestBase {
                 () -> call("GET", "/items", null, "Authorization", "Bearer " + userToken).status(), status -> status == 200);
         assertThat(backend.take().header("X-Stamp")).isEqualTo("back");
     }
+
+    @Test
+    void aMediatorWrittenInXmlDslServesAnApi() throws Exception {
+        Files.writeString(MEDIATORS.resolve("xml-stamp.xml"), """
+                <routeTemplates xmlns="http://camel.apache.org/schema/xml-io">
+                  <routeTemplate id="xml-stamp">
+                    <templateParameter name="name"/>
+                    <templateParameter name="stamp"/>
+                    <route>
+                      <from uri="direct:{{name}}"/>
+                      <setHeader name="X-Stamp"><constant>{{stamp}}</constant></setHeader>
+                    </route>
+                  </routeTemplate>
+                </routeTemplates>
+                """);
+        Poll.until(Duration.ofSeconds(15), () -> putPolicy("{'mediation': {'request': [{'mediator': 'xml-stamp',"
+                + " 'parameters': {'stamp': 'from-xml'}}]}}").status(), status -> status == 200);
+
+        assertThat(stampSeenByBackend()).isEqualTo("from-xml");
+    }
 }
