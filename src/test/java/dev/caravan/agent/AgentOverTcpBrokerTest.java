@@ -2,24 +2,16 @@ package dev.caravan.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.unboundid.ldap.listener.InMemoryDirectoryServer;
-import com.unboundid.ldap.listener.InMemoryDirectoryServerConfig;
-import com.unboundid.ldap.listener.InMemoryListenerConfig;
-import dev.caravan.CaravanApplication;
 import dev.caravan.testsupport.CaravanTestBase;
 import dev.caravan.testsupport.Fixtures;
 import dev.caravan.testsupport.Http;
 import dev.caravan.userstore.external.SecondaryStoreDefinition;
 import dev.caravan.userstore.external.SecondaryStoreRepository;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -32,19 +24,11 @@ import org.springframework.test.context.DynamicPropertySource;
 class AgentOverTcpBrokerTest extends CaravanTestBase {
     private static final String BROKER_PASSWORD = "agent-broker-Secret-7";
     private static final String USER_PASSWORD = "agent-user-Pa55word!";
-    private static final int BROKER_PORT = freePort();
-    private static InMemoryDirectoryServer directory;
+    private static final int BROKER_PORT = AgentDirectory.freePort();
+    private static AgentDirectory directory;
 
     @Autowired
     SecondaryStoreRepository stores;
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     @DynamicPropertySource
     static void broker(DynamicPropertyRegistry registry) {
@@ -55,29 +39,16 @@ class AgentOverTcpBrokerTest extends CaravanTestBase {
 
     @BeforeAll
     static void startDirectory() throws Exception {
-        InMemoryDirectoryServerConfig config = new InMemoryDirectoryServerConfig("dc=corp,dc=example");
-        config.setListenerConfigs(InMemoryListenerConfig.createLDAPConfig("ldap", InetAddress.getLoopbackAddress(), 0, null));
-        directory = new InMemoryDirectoryServer(config);
-        directory.add("dn: dc=corp,dc=example", "objectClass: domain", "dc: corp");
-        directory.add("dn: uid=ana,dc=corp,dc=example", "objectClass: inetOrgPerson", "uid: ana", "cn: Ana", "sn: Ana",
-                "userPassword: " + USER_PASSWORD);
-        directory.startListening();
+        directory = new AgentDirectory(USER_PASSWORD);
     }
 
     @AfterAll
     static void stopDirectory() {
-        directory.shutDown(true);
+        directory.close();
     }
 
     private static ConfigurableApplicationContext startAgent(String organization, String brokerPassword) {
-        String prefix = "--caravan.userstores." + organization + ".";
-        return new SpringApplicationBuilder(CaravanApplication.class).profiles("agent").run(
-                "--caravan.broker.url=tcp://127.0.0.1:" + BROKER_PORT,
-                "--caravan.broker.password=" + brokerPassword,
-                prefix + "kind=ldap",
-                prefix + "ldap.urls[0]=ldap://127.0.0.1:" + directory.getListenPort(),
-                prefix + "ldap.user-search-base=dc=corp,dc=example",
-                prefix + "ldap.user-filter=(uid={0})");
+        return directory.startAgent(organization, "tcp://127.0.0.1:" + BROKER_PORT, brokerPassword);
     }
 
     private Http.Response login(Fixtures.World world, String password) {
