@@ -1,5 +1,7 @@
 package dev.caravan.admin;
 
+import dev.caravan.http.HttpText;
+
 import dev.caravan.gateway.BackendEndpoints;
 import dev.caravan.userstore.PrimaryUser;
 import java.util.ArrayList;
@@ -197,6 +199,6 @@ final class Checks {
     }
 
     static boolean hasControl(String value) {
-        return value.chars().anyMatch(c -> c < 0x20 || (c >= 0x7f && c <= 0x9f));
+        return HttpText.hasControl(value);
     }
 }

@@ -1,6 +1,7 @@
 package dev.caravan.gateway;
 
 import dev.caravan.config.CaravanProperties;
+import dev.caravan.http.HttpText;
 import dev.caravan.http.TrafficHeaderFilterStrategy;
 import io.netty.util.AsciiString;
 import io.vertx.core.MultiMap;
@@ -13,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.function.BiConsumer;
 import java.util.Map;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
@@ -139,28 +139,20 @@ public class BackendForwarder extends AsyncProcessorSupport {
      * gateway signed itself, about a kilobyte) is not scanned here.
      */
     private static void add(List<CharSequence> headers, String name, CharSequence value) {
-        OUTGOING.accept(name, value);
+        if (!HttpText.isToken(name)) {
+            throw new GatewayException(500, "mediation_failed", "a header for the backend has an invalid name", null);
+        }
+        if (!(value instanceof AsciiString)) {
+            for (int i = 0; i < value.length(); i++) {
+                char c = value.charAt(i);
+                if (c == '\r' || c == '\n' || c == 0) {
+                    throw new GatewayException(500, "mediation_failed", "a header for the backend holds a line break", null);
+                }
+            }
+        }
         headers.add(name);
         headers.add(value);
     }
-
-    static final BiConsumer<CharSequence, CharSequence> OUTGOING = (name, value) -> {
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (c <= ' ' || c >= 0x7f || "\"(),/:;<=>?@[\\]{}".indexOf(c) >= 0) {
-                throw new GatewayException(500, "mediation_failed", "a header for the backend has an invalid name", null);
-            }
-        }
-        if (value instanceof AsciiString) {
-            return;
-        }
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c == '\r' || c == '\n' || c == 0) {
-                throw new GatewayException(500, "mediation_failed", "a header for the backend holds a line break", null);
-            }
-        }
-    };
 
     /** Vert.x reports closed connections as runtime exceptions: make every failure an I/O failure for the error step. */
     private static Throwable asBackendFailure(Throwable cause) {

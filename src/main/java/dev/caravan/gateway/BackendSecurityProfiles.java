@@ -2,6 +2,7 @@ package dev.caravan.gateway;
 
 import dev.caravan.config.CaravanProperties;
 import dev.caravan.http.Cidr;
+import dev.caravan.http.HttpText;
 import dev.caravan.http.TrafficHeaderFilterStrategy;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -30,7 +31,6 @@ import org.springframework.stereotype.Component;
 @Component
 @EnableConfigurationProperties(BackendSecurityProperties.class)
 public class BackendSecurityProfiles {
-    private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}");
 
     /** A profile ready for the hot path: header values computed, client built. */
     public record Compiled(String name, String authorization, String headerName, String headerValue, HttpClient client) {}
@@ -101,7 +101,7 @@ public class BackendSecurityProfiles {
         if (profile.basic() != null) {
             String user = profile.basic().username();
             String password = profile.basic().password();
-            if (user.isEmpty() || user.indexOf(':') >= 0 || hasControl(user) || password.isEmpty() || hasControl(password)) {
+            if (user.isEmpty() || user.indexOf(':') >= 0 || HttpText.hasControl(user) || password.isEmpty() || HttpText.hasControl(password)) {
                 throw new IllegalStateException(key + ".basic: the username must be non-empty without ':' and the"
                         + " password non-empty, neither with control characters");
             }
@@ -113,11 +113,11 @@ public class BackendSecurityProfiles {
         if (profile.header() != null) {
             headerName = profile.header().name();
             headerValue = profile.header().value();
-            if (!TOKEN.matcher(headerName).matches() || TrafficHeaderFilterStrategy.isInternalOrHopByHop(headerName)
+            if (headerName.length() > 100 || !HttpText.isToken(headerName) || TrafficHeaderFilterStrategy.isInternalOrHopByHop(headerName)
                     || headerName.equalsIgnoreCase("Host") || headerName.equalsIgnoreCase("Content-Length")) {
                 throw new IllegalStateException(key + ".header.name: not a header the gateway may set");
             }
-            if (headerValue.isEmpty() || hasControl(headerValue)) {
+            if (headerValue.isEmpty() || HttpText.hasControl(headerValue)) {
                 throw new IllegalStateException(key + ".header.value: must be non-empty without control characters");
             }
         }
@@ -150,12 +150,4 @@ public class BackendSecurityProfiles {
         }
     }
 
-    private static boolean hasControl(String value) {
-        for (int i = 0; i < value.length(); i++) {
-            if (Character.isISOControl(value.charAt(i))) {
-                return true;
-            }
-        }
-        return false;
-    }
 }

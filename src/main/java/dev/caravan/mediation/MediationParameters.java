@@ -1,5 +1,7 @@
 package dev.caravan.mediation;
 
+import dev.caravan.http.HttpText;
+
 import dev.caravan.http.TrafficHeaderFilterStrategy;
 import java.util.Map;
 import org.apache.camel.Exchange;
@@ -73,10 +75,8 @@ public final class MediationParameters {
         if (header == null || header.isEmpty()) {
             throw new MediationConfigException(template, "header", "is missing");
         }
-        for (int i = 0; i < header.length(); i++) {
-            if (!isTokenChar(header.charAt(i))) {
-                throw new MediationConfigException(template, "header", "is not a valid HTTP header name");
-            }
+        if (!HttpText.isToken(header)) {
+            throw new MediationConfigException(template, "header", "is not a valid HTTP header name");
         }
         if (TrafficHeaderFilterStrategy.isInternalOrHopByHop(header)) {
             throw new MediationConfigException(template, "header",
@@ -84,9 +84,4 @@ public final class MediationParameters {
         }
     }
 
-    /** RFC 9110 §5.6.2 tchar. */
-    private static boolean isTokenChar(char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
-    }
 }

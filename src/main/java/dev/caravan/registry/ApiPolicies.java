@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import dev.caravan.http.Cidr;
+import dev.caravan.http.HttpText;
 import org.springframework.boot.convert.DurationStyle;
 
 /**
@@ -31,7 +32,6 @@ import org.springframework.boot.convert.DurationStyle;
 public final class ApiPolicies {
     public static final int MAX_JSON_CHARS = 16_000;
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,100}");
-    static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}");
     static final Pattern PARAMETER = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,63}");
     static final Pattern CLAIM = Pattern.compile("[A-Za-z][A-Za-z0-9_.-]{0,63}");
     private static final Set<String> FIELDS = Set.of("dualToken", "mediation", "backendSecurity", "allowedCallers",
@@ -211,7 +211,7 @@ public final class ApiPolicies {
                             throw new InvalidApiPolicyException(field, "must be a text, number or boolean");
                         }
                         String value = p.getValue().asText();
-                        if (value.length() > 2000 || hasControl(value)) {
+                        if (value.length() > 2000 || HttpText.hasControl(value)) {
                             throw new InvalidApiPolicyException(field, "must be at most 2000 characters without control characters");
                         }
                         if (value.contains("{{") || value.contains("}}")) {
@@ -294,7 +294,7 @@ public final class ApiPolicies {
         object(at, node);
         known(at, node, Set.of("mode", "timeout"));
         String modeText = optionalText(at + ".mode", node.get("mode"));
-        QueueMode mode = modeText == null ? QueueMode.FIRE_AND_FORGET : QueueMode.of(modeText);
+        QueueMode mode = modeText == null ? Queue.DEFAULT.mode() : QueueMode.of(modeText);
         if (mode == null) {
             throw new InvalidApiPolicyException(at + ".mode", "must be fire-and-forget or request-reply");
         }
@@ -302,12 +302,12 @@ public final class ApiPolicies {
         if (timeout != null && timeout.compareTo(Duration.ofMinutes(5)) > 0) {
             throw new InvalidApiPolicyException(at + ".timeout", "must be at most 5 minutes");
         }
-        return new Queue(mode, timeout == null ? Duration.ofSeconds(30) : timeout);
+        return new Queue(mode, timeout == null ? Queue.DEFAULT.timeout() : timeout);
     }
 
     private static void tokens(String at, List<String> values) {
         for (int i = 0; i < values.size(); i++) {
-            if (!TOKEN.matcher(values.get(i)).matches()) {
+            if (values.get(i).length() > 100 || !HttpText.isToken(values.get(i))) {
                 throw new InvalidApiPolicyException(at + "[" + i + "]", "must be an HTTP token (a method or header name)");
             }
         }
@@ -361,7 +361,7 @@ public final class ApiPolicies {
         List<String> values = new ArrayList<>();
         for (int i = 0; i < node.size(); i++) {
             JsonNode value = node.get(i);
-            if (!value.isTextual() || value.asText().isBlank() || value.asText().length() > 300 || hasControl(value.asText())) {
+            if (!value.isTextual() || value.asText().isBlank() || value.asText().length() > 300 || HttpText.hasControl(value.asText())) {
                 throw new InvalidApiPolicyException(at + "[" + i + "]", "must be a non-empty text without control characters");
             }
             values.add(value.asText().trim());
@@ -389,12 +389,4 @@ public final class ApiPolicies {
         return duration;
     }
 
-    private static boolean hasControl(String value) {
-        for (int i = 0; i < value.length(); i++) {
-            if (Character.isISOControl(value.charAt(i))) {
-                return true;
-            }
-        }
-        return false;
-    }
 }

@@ -82,7 +82,10 @@ public record ApiPolicy(
     }
 
     /** An API whose backend is an Artemis queue ({@code queue:<name>}). */
-    public record Queue(QueueMode mode, Duration timeout) {}
+    public record Queue(QueueMode mode, Duration timeout) {
+        /** What a queue API without a {@code queue} policy, or a field of it left out, gets. */
+        public static final Queue DEFAULT = new Queue(QueueMode.FIRE_AND_FORGET, Duration.ofSeconds(30));
+    }
 
     public enum QueueMode {
         /** The message is sent persistently and the caller gets {@code 202} with its message id. */
