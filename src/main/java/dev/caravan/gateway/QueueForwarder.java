@@ -2,6 +2,7 @@ package dev.caravan.gateway;
 
 import dev.caravan.http.Responses;
 import dev.caravan.jwt.AccessTokenClaims;
+import dev.caravan.jwt.BackendJwts;
 import dev.caravan.registry.ApiPolicy;
 import dev.caravan.registry.LiveRegistry.ClientApp;
 import java.util.LinkedHashMap;
@@ -49,11 +50,13 @@ public class QueueForwarder implements DisposableBean {
     private static final Pattern CONTENT_TYPE = Pattern.compile("[A-Za-z0-9!#$&^_.+-]{1,64}/[A-Za-z0-9!#$&^_.+-]{1,64}( *;[ -~&&[^\"\\\\]]{0,200})?");
 
     private final CamelContext camel;
+    private final String jwtHeader;
     private final Map<String, AsyncProducer> producers = new ConcurrentHashMap<>();
     private final ThreadPoolExecutor senders;
 
-    public QueueForwarder(CamelContext camel) {
+    public QueueForwarder(CamelContext camel, BackendJwts backendJwts) {
         this.camel = camel;
+        this.jwtHeader = backendJwts.header();
         AtomicInteger count = new AtomicInteger();
         this.senders = new ThreadPoolExecutor(8, 8, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1000), r -> {
             Thread thread = new Thread(r, "caravan-queue-sender-" + count.incrementAndGet());
@@ -66,7 +69,7 @@ public class QueueForwarder implements DisposableBean {
     public boolean process(Exchange exchange, AsyncCallback callback) {
         ApiRuntime runtime = exchange.getProperty(GatewayMediators.RUNTIME, ApiRuntime.class);
         ApiPolicy.Queue queue = runtime.policy().queue() == null
-                ? new ApiPolicy.Queue(ApiPolicy.QueueMode.FIRE_AND_FORGET, java.time.Duration.ofSeconds(30))
+                ? ApiPolicy.Queue.DEFAULT
                 : runtime.policy().queue();
         boolean reply = queue.mode() == ApiPolicy.QueueMode.REQUEST_REPLY;
         Exchange send = message(exchange, runtime, reply);
@@ -113,7 +116,7 @@ public class QueueForwarder implements DisposableBean {
         if (token != null && token.isEndUserToken()) {
             out.setHeader("GatewayEndUser", token.username() + "@" + token.organization());
         }
-        Object jwt = in.getHeader("X-JWT-Assertion");
+        Object jwt = in.getHeader(jwtHeader);
         if (jwt != null) {
             out.setHeader("GatewayJwtAssertion", jwt.toString());
         }
