@@ -330,7 +330,10 @@ class UserRouteFilesTest {
         write(file, twoRoutes.formatted("one, reloaded"));
 
         Poll.until(WAIT, () -> call("direct:anon-one"), "one, reloaded"::equals);
-        assertThat(camel.getRoutes()).hasSize(3);
+        // the reload adds the file's routes one after the other: wait for the second as well;
+        // a reload that added copies instead of replacing would never come back to 3
+        Poll.until(WAIT, () -> camel.getRoutes().size(), count -> count == 3);
+        assertThat(camel.getRouteController().getRouteStatus("anonymous-2").isStarted()).isTrue();
     }
 
     @Test
