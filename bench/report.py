@@ -3,16 +3,19 @@
 Rows named NAME.ROUND are rounds of the same target (the nginx proxy and Caravan alternate);
 the table shows their mean, and the ratios are given per round and as the mean of the rounds.
 """
+import os
 import statistics
 import sys
 
 rows_path, rss_kb, heap, duration, threads, connections, rounds = sys.argv[1:8]
+TICKS = os.sysconf("SC_CLK_TCK")
 runs = {}
 for line in open(rows_path):
-    name, rps, p50, p99, non2xx, errors, total = line.strip().split("|")
+    name, rps, p50, p99, non2xx, errors, total, ticks = line.strip().split("|")
     base, _, rnd = name.partition(".")
     runs.setdefault(base, []).append(dict(round=rnd, rps=float(rps), p50=float(p50), p99=float(p99),
-                                          non2xx=int(non2xx), errors=int(errors), total=int(total)))
+                                          non2xx=int(non2xx), errors=int(errors), total=int(total),
+                                          ticks=int(ticks or 0)))
 
 print(f"wrk: {threads} threads, {connections} connections, {duration} per measurement after a warm-up; "
       f"1 KiB response body; everything on this machine; nginx proxy and Caravan alternate over {rounds} rounds")
@@ -37,6 +40,13 @@ if proxy and api:
     per_round = ", ".join(f"{t:.2f}" for t in latency)
     print(f"- Caravan API call / nginx proxy, p99 latency: **{statistics.fmean(latency):.2f}** "
           f"(rounds: {per_round}; target <= 3.0)")
+
+    def cpu_us(rs):
+        requests = sum(r["total"] for r in rs)
+        return 1e6 * sum(r["ticks"] for r in rs) / TICKS / requests if requests else float("nan")
+    if all(r["ticks"] for r in proxy + api):
+        print(f"- CPU time per request (user + system, whole process): nginx proxy {cpu_us(proxy):.1f} us, "
+              f"Caravan {cpu_us(api):.1f} us (ratio {cpu_us(api) / cpu_us(proxy):.2f})")
 for name, target in (("token-client-credentials", 1500), ("token-refresh", 1000)):
     if name in runs:
         print(f"- {name}: {runs[name][0]['rps']:.0f}/s (target >= {target}/s)")

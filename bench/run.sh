@@ -147,18 +147,30 @@ wrk_run() {
   if [ -z "${NO_WARMUP:-}" ]; then
     wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "${opts[@]}" "$url" -- "${args[@]}" >/dev/null 2>&1 || true
   fi
+  local before; before=$(cpu_ticks ${CPU_PIDS:-})
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "${opts[@]}" "$url" -- "${args[@]}" \
     > "$WORK/wrk-$name.txt" 2>&1 || true
-  python3 "$ROOT/bench/parse_wrk.py" "$name" "$WORK/wrk-$name.txt" >> "$WORK/rows"
+  local after; after=$(cpu_ticks ${CPU_PIDS:-})
+  echo "$(python3 "$ROOT/bench/parse_wrk.py" "$name" "$WORK/wrk-$name.txt")|$((after - before))" >> "$WORK/rows"
+}
+# CPU time (user + system, in clock ticks) used so far by the given processes, all their threads
+cpu_ticks() {
+  local sum=0 pid
+  for pid in "$@"; do
+    [ -r "/proc/$pid/stat" ] && sum=$((sum + $(awk '{print $14 + $15}' "/proc/$pid/stat")))
+  done
+  echo "$sum"
 }
 : > "$WORK/rows"
+# CPU per request is read for the process under test: the nginx proxy's workers, or Caravan
+PROXY_PIDS=$(pgrep -P "$(cat "$WORK/proxy/nginx.pid")" | tr '\n' ' ')
 echo "measuring: backend direct"; wrk_run backend "http://127.0.0.1:$BACKEND_PORT/data/item"
 # the baseline and Caravan alternate, round after round, so drift on a shared machine hits both
 for round in $(seq 1 "$ROUNDS"); do
   echo "measuring (round $round/$ROUNDS): nginx proxy"
-  wrk_run "nginx-proxy.$round" "http://127.0.0.1:$PROXY_PORT/data/item"
+  CPU_PIDS=$PROXY_PIDS wrk_run "nginx-proxy.$round" "http://127.0.0.1:$PROXY_PORT/data/item"
   echo "measuring (round $round/$ROUNDS): caravan API call (token check, subscription, swap mediator, backend JWT, forward)"
-  wrk_run "caravan-api.$round" "$T/bench/1.0/item" -H "Authorization: Bearer $TOKEN" -H "X-Authorization: Bearer $USER_TOKEN"
+  CPU_PIDS=$CARAVAN_PID wrk_run "caravan-api.$round" "$T/bench/1.0/item" -H "Authorization: Bearer $TOKEN" -H "X-Authorization: Bearer $USER_TOKEN"
 done
 RSS_KB=$(awk '/VmRSS/ {print $2}' /proc/$CARAVAN_PID/status)
 if [ -n "${ONLY_API:-}" ]; then

@@ -46,6 +46,10 @@ public class TrafficServer implements AutoCloseable {
                 .setTcpNoDelay(true)
                 .setCompressionSupported(false)
                 .setDecompressionSupported(false)
+                // the traffic port speaks no WebSocket: without these Vert.x puts a WebSocket
+                // extension handler in every connection's pipeline, looked at on each read and write
+                .setPerMessageWebSocketCompressionSupported(false)
+                .setPerFrameWebSocketCompressionSupported(false)
                 .setHandle100ContinueAutomatically(true);
         try {
             // port 0 (tests) gives each instance its own random port: one instance then

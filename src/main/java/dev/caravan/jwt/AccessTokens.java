@@ -69,6 +69,9 @@ public class AccessTokens {
         this.validated = Caffeine.newBuilder()
                 .maximumSize(properties.gateway().tokenCacheSize())
                 .expireAfterWrite(settings.accessTokenTtl())
+                // maintenance on the calling thread: handing it to the common pool woke a pool
+                // thread over and over under load (a futex wake-up from the event loop each time)
+                .executor(Runnable::run)
                 .build();
     }
 

@@ -53,6 +53,7 @@ public class BackendJwts {
         this.clock = clock;
         this.cache = Caffeine.newBuilder()
                 .maximumSize(settings.cacheSize())
+                .executor(Runnable::run) // as the token cache (AccessTokens): no pool wake-ups
                 .expireAfter(new Expiry<String, Entry>() {
                     @Override
                     public long expireAfterCreate(String key, Entry entry, long now) {

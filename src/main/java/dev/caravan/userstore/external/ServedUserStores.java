@@ -5,8 +5,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.CamelContext;
+import org.apache.camel.StartupListener;
 import org.apache.camel.builder.TemplatedRouteBuilder;
-import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -17,9 +17,14 @@ import org.springframework.stereotype.Component;
  * organization's queue with its own consumers, so a hanging directory ties up only its own
  * organization's consumers. The gateway serves the stores in {@code local} mode; an agent serves
  * those it is configured for.
+ *
+ * <p>The routes are added once Camel has fully started (a {@link StartupListener}). Not a
+ * Spring Boot {@code CamelContextConfiguration}: having one makes Camel Spring Boot register an
+ * event notifier that stays for the life of the context, and with any notifier registered Camel
+ * builds an event object for every exchange and every step on the API-call path.
  */
 @Component
-public class ServedUserStores implements CamelContextConfiguration {
+public class ServedUserStores implements StartupListener {
     private static final Logger log = LoggerFactory.getLogger(ServedUserStores.class);
     public static final String TEMPLATE = "userstore-verification";
 
@@ -29,8 +34,9 @@ public class ServedUserStores implements CamelContextConfiguration {
 
     private record Served(ExternalUserStore store, int consumers) {}
 
-    public ServedUserStores(CamelContext camel) {
+    public ServedUserStores(CamelContext camel) throws Exception {
         this.camel = camel;
+        camel.addStartupListener(this);
     }
 
     public static String routeId(String organization) {
@@ -98,10 +104,17 @@ public class ServedUserStores implements CamelContextConfiguration {
     }
 
     @Override
-    public void beforeApplicationStart(CamelContext camelContext) {}
+    public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+        if (alreadyStarted) {
+            onCamelContextFullyStarted(context, true);
+        }
+    }
 
     @Override
-    public synchronized void afterApplicationStart(CamelContext camelContext) {
+    public synchronized void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
+        if (camelStarted) {
+            return;
+        }
         camelStarted = true;
         served.forEach((org, s) -> addRoute(org, s.consumers()));
     }
