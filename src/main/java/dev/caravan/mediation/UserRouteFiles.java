@@ -443,6 +443,9 @@ public class UserRouteFiles implements SmartLifecycle {
             checkIds(t, parsed);
         } catch (Refusal r) {
             return refuse(t, r.getMessage());
+        } catch (RuntimeException e) {
+            // a check that did not expect this file: refuse it rather than stop the whole scan
+            return refuse(t, SourceErrors.describe(t.name(), e));
         }
         Model model = model();
         List<String> oldTemplateIds = t.templateIds();
@@ -468,11 +471,17 @@ public class UserRouteFiles implements SmartLifecycle {
     private Parsed parse(Tracked t, byte[] content) throws Refusal {
         String name = t.name();
         String lower = name.toLowerCase(Locale.ROOT);
-        String extension = lower.endsWith(".xml") ? "xml" : "yaml";
+        boolean kamelet = lower.endsWith(KAMELET_SUFFIX);
+        String extension = lower.endsWith(".xml") ? "xml" : kamelet ? "kamelet.yaml" : "yaml";
         Resource resource = ResourceHelper.fromBytes("file:" + t.path, content);
         // Camel's loaders apply beans, REST and route configurations to the live context while
         // parsing: such entries are refused before the loader sees the file
-        if (extension.equals("xml")) {
+        if (kamelet) {
+            if (t.kind != Kind.MEDIATORS) {
+                throw new Refusal(name + ": a kamelet is a mediator: it belongs in the mediators directory");
+            }
+            Kamelets.precheck(name, content);
+        } else if (extension.equals("xml")) {
             precheckXml(name, content);
         } else {
             precheckYaml(name, content);
@@ -527,11 +536,17 @@ public class UserRouteFiles implements SmartLifecycle {
         }
         for (RouteTemplateDefinition template : templates) {
             if (template.getId() == null || template.getId().isBlank()) {
-                throw new Refusal(name + ": a route template without an id");
+                throw new Refusal(name + (kamelet ? ": a kamelet without metadata.name" : ": a route template without an id"));
+            }
+            if (kamelet) {
+                Kamelets.asMediator(name, template);
             }
         }
         return new Parsed(routes, templates);
     }
+
+    /** Kamelets (Camel's packaged route templates in Kubernetes-resource form), in the mediators directory only. */
+    static final String KAMELET_SUFFIX = ".kamelet.yaml";
 
     /** Top-level YAML entries a user file may hold: routes, templates and what scopes to the file's routes. */
     static final Set<String> YAML_ENTRIES = Set.of("route", "from", "routeTemplate", "route-template",

@@ -145,4 +145,40 @@ class MediationReloadEndToEndTest extends PolicyTestBase {
 
         assertThat(stampSeenByBackend()).isEqualTo("from-xml");
     }
+
+    @Test
+    void aKameletInTheMediatorsDirectoryServesAnApiWithItsPropertiesAsParameters() throws Exception {
+        Files.writeString(MEDIATORS.resolve("stamp.kamelet.yaml"), """
+                apiVersion: camel.apache.org/v1
+                kind: Kamelet
+                metadata:
+                  name: stamp-action
+                spec:
+                  definition:
+                    title: Stamp
+                    required:
+                      - stamp
+                    properties:
+                      stamp:
+                        type: string
+                      suffix:
+                        type: string
+                        default: "-k"
+                  template:
+                    from:
+                      uri: kamelet:source
+                      steps:
+                        - setHeader:
+                            name: X-Stamp
+                            simple: "{{stamp}}{{suffix}}"
+                """);
+        Poll.until(Duration.ofSeconds(15), () -> putPolicy("{'mediation': {'request': [{'mediator': 'stamp-action',"
+                + " 'parameters': {'stamp': 'from-kamelet'}}]}}").status(), status -> status == 200);
+
+        assertThat(stampSeenByBackend()).isEqualTo("from-kamelet-k");
+
+        Http.Response missing = putPolicy("{'mediation': {'request': ['stamp-action']}}");
+        assertThat(missing.status()).isEqualTo(400);
+        assertThat(missing.body()).contains("stamp").contains("is required by stamp-action");
+    }
 }

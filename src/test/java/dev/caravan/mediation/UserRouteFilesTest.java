@@ -507,4 +507,89 @@ class UserRouteFilesTest {
         assertThat(files.statuses()).extracting(s -> Path.of(s.path()).getFileName().toString())
                 .containsExactly("marker.yaml");
     }
+
+    // ------------------------------------------------------------ kamelets
+
+    private static final String GREETING_KAMELET = """
+            apiVersion: camel.apache.org/v1
+            kind: Kamelet
+            metadata:
+              name: greeting-action
+              labels:
+                camel.apache.org/kamelet.type: action
+            spec:
+              definition:
+                title: Greeting
+                required:
+                  - greeting
+                properties:
+                  greeting:
+                    title: Greeting
+                    type: string
+                  punctuation:
+                    type: string
+                    default: "!"
+              template:
+                from:
+                  uri: kamelet:source
+                  steps:
+                    - setBody:
+                        simple: "{{greeting}} ${body}{{punctuation}}"
+            """;
+
+    @Test
+    void kameletInMediatorsDirBecomesAMediatorTemplate() throws Exception {
+        write(mediators.resolve("greeting.kamelet.yaml"), GREETING_KAMELET);
+
+        RouteFileStatus loaded = awaitState("greeting.kamelet.yaml", RouteFileStatus.State.LOADED);
+        assertThat(loaded.templateIds()).containsExactly("greeting-action");
+        RouteTemplateDefinition template = templates("greeting-action").get(0);
+        assertThat(template.getRoute().getInput().getEndpointUri()).isEqualTo("direct:{{name}}");
+        assertThat(template.getTemplateParameters()).extracting(p -> p.getName())
+                .containsExactly("greeting", "punctuation", "name");
+        assertThat(template.getTemplateParameters().get(0).isRequired()).isTrue();
+        assertThat(template.getTemplateParameters().get(1).getDefaultValue()).isEqualTo("!");
+
+        TemplatedRouteBuilder.builder(camel, "greeting-action").routeId("greeting-1")
+                .parameter("name", "greeting-one").parameter("greeting", "Hello").add();
+        assertThat(camel.createProducerTemplate().requestBody("direct:greeting-one", "world", String.class))
+                .isEqualTo("Hello world!");
+    }
+
+    @Test
+    void kameletSendingToItsSinkIsRefused() throws Exception {
+        String step = "            simple: \"{{greeting}} ${body}{{punctuation}}\"\n";
+        assertThat(GREETING_KAMELET).contains(step);
+        write(mediators.resolve("sink.kamelet.yaml"), GREETING_KAMELET.replace("name: greeting-action", "name: sinking")
+                .replace(step, step + "        - to: kamelet:sink\n"));
+
+        awaitRefusal("sink.kamelet.yaml", "sends to 'kamelet:sink'");
+        assertThat(templates("sinking")).isEmpty();
+    }
+
+    @Test
+    void kameletInTheRoutesDirIsRefused() throws Exception {
+        write(routes.resolve("greeting.kamelet.yaml"), GREETING_KAMELET);
+
+        awaitRefusal("greeting.kamelet.yaml", "it belongs in the mediators directory");
+        assertThat(templates("greeting-action")).isEmpty();
+    }
+
+    @Test
+    void kameletFileWithAnotherKindOrExtraEntriesIsRefusedWithItsLine() throws Exception {
+        write(mediators.resolve("pipe.kamelet.yaml"), GREETING_KAMELET.replace("kind: Kamelet", "kind: Pipe"));
+        write(mediators.resolve("extra.kamelet.yaml"), GREETING_KAMELET + "beans:\n  - name: x\n    type: java.lang.Object\n");
+
+        awaitRefusal("pipe.kamelet.yaml", "kind is 'Pipe'");
+        assertThat(awaitRefusal("extra.kamelet.yaml", "'beans' is not part of a Kamelet").error())
+                .startsWith("extra.kamelet.yaml:25: ");
+        assertThat(templates("greeting-action")).isEmpty();
+    }
+
+    @Test
+    void kameletWithAPropertyCalledNameIsRefused() throws Exception {
+        write(mediators.resolve("named.kamelet.yaml"), GREETING_KAMELET.replace("  punctuation:", "  name:"));
+
+        awaitRefusal("named.kamelet.yaml", "has a property 'name'");
+    }
 }
