@@ -115,7 +115,8 @@ public class AccessTokens {
         }
         JsonWebSignature jws = new JsonWebSignature();
         jws.setPayload(claims.toJson());
-        jws.setKey(keys.signingKey().getPrivateKey());
+        jws.setKey(keys.signingPrivateKey());
+        jws.setProviderContext(keys.signingContext());
         jws.setKeyIdHeaderValue(keys.signingKey().getKeyId());
         jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
         jws.setHeader("typ", TYPE);

@@ -144,7 +144,8 @@ public class BackendJwts {
         user.userClaims().forEach(put::accept);
         JsonWebSignature jws = new JsonWebSignature();
         jws.setPayload(claims.toJson());
-        jws.setKey(keys.signingKey().getPrivateKey());
+        jws.setKey(keys.signingPrivateKey());
+        jws.setProviderContext(keys.signingContext());
         jws.setKeyIdHeaderValue(keys.signingKey().getKeyId());
         jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
         jws.setHeader("typ", "JWT");

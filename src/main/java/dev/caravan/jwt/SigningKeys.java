@@ -14,10 +14,13 @@ import java.util.List;
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.JsonWebKeySet;
 import org.jose4j.jwk.RsaJsonWebKey;
+import org.jose4j.jca.ProviderContext;
 import org.jose4j.jwk.RsaJwkGenerator;
 import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.lang.JoseException;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -30,14 +33,24 @@ public class SigningKeys {
     private final RsaJsonWebKey signingKey;
     private final List<JsonWebKey> verificationKeys;
     private final String jwksJson;
+    private final ProviderContext signingContext;
+    private final PrivateKey signingPrivateKey;
 
+    /** Signing keys using the native signature provider where it loads (see {@link NativeCrypto}). */
     public SigningKeys(JdbcClient jdbc) throws Exception {
+        this(jdbc, true);
+    }
+
+    @Autowired
+    public SigningKeys(JdbcClient jdbc, @Value("${caravan.jwt.native-crypto:true}") boolean nativeCrypto) throws Exception {
+        this.signingContext = NativeCrypto.signingContext(nativeCrypto);
         List<RsaJsonWebKey> keys = load(jdbc);
         if (keys.isEmpty()) {
             generate(jdbc);
             keys = load(jdbc);
         }
         this.signingKey = keys.get(0);
+        this.signingPrivateKey = NativeCrypto.signingKey(signingContext, signingKey.getPrivateKey());
         List<JsonWebKey> publicKeys = new ArrayList<>();
         for (RsaJsonWebKey key : keys) {
             RsaJsonWebKey publicOnly = new RsaJsonWebKey((RSAPublicKey) key.getPublicKey());
@@ -52,6 +65,16 @@ public class SigningKeys {
 
     public RsaJsonWebKey signingKey() {
         return signingKey;
+    }
+
+    /** Hands the signature to the chosen provider: set on every {@code JsonWebSignature} signed with {@link #signingKey()}. */
+    public ProviderContext signingContext() {
+        return signingContext;
+    }
+
+    /** The signing key's private half, ready for {@link #signingContext()}'s provider. */
+    public PrivateKey signingPrivateKey() {
+        return signingPrivateKey;
     }
 
     public List<JsonWebKey> verificationKeys() {
