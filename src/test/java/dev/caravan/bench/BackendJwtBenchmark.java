@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
 import java.util.Base64;
 import java.util.concurrent.TimeUnit;
+import org.jose4j.jca.ProviderContext;
 import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.lang.JoseException;
@@ -34,7 +35,8 @@ import org.openjdk.jmh.annotations.State;
  *     RS256, and the entry is put in the default-sized cache (10,000; once it is full, each put
  *     also evicts).</li>
  * <li>{@code baselineRs256Sign}: jose4j alone: RS256-sign a fixed payload of the same size
- *     (the payload of a real assertion) and serialize it. The part of {@code assertionMiss}
+ *     (the payload of a real assertion) and serialize it, with the provider the gateway signs
+ *     with (native where it loads, see {@code NativeCrypto}). The part of {@code assertionMiss}
  *     above this is building the claims and the cache.</li>
  * </ul>
  */
@@ -49,6 +51,7 @@ public class BackendJwtBenchmark {
     private ClientApp client;
     private Subscription subscription;
     private PrivateKey privateKey;
+    private ProviderContext providers;
     private String keyId;
     private String payload;
     private long fresh;
@@ -63,7 +66,8 @@ public class BackendJwtBenchmark {
         api = world.api();
         client = rig.registry.client(token.clientId()).orElseThrow();
         subscription = rig.registry.subscription(client.application().id(), api.id()).orElseThrow();
-        privateKey = rig.keys.signingKey().getPrivateKey();
+        privateKey = rig.keys.signingPrivateKey();
+        providers = rig.keys.signingContext();
         keyId = rig.keys.signingKey().getKeyId();
         String assertion = backendJwts.assertion(token, api, client, subscription).toString();
         payload = new String(Base64.getUrlDecoder().decode(assertion.split("\\.")[1]), StandardCharsets.UTF_8);
@@ -87,6 +91,7 @@ public class BackendJwtBenchmark {
         JsonWebSignature jws = new JsonWebSignature();
         jws.setPayload(payload);
         jws.setKey(privateKey);
+        jws.setProviderContext(providers);
         jws.setKeyIdHeaderValue(keyId);
         jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
         jws.setHeader("typ", "JWT");
