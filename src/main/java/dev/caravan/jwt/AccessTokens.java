@@ -14,7 +14,6 @@ import java.util.UUID;
 import org.jose4j.jwa.AlgorithmConstraints;
 import org.jose4j.jwk.JsonWebKeySet;
 import org.jose4j.jws.AlgorithmIdentifiers;
-import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.MalformedClaimException;
 import org.jose4j.jwt.NumericDate;
@@ -113,15 +112,8 @@ public class AccessTokens {
         if (!userClaims.isEmpty()) {
             claims.setClaim("user_claims", new TreeMap<>(userClaims));
         }
-        JsonWebSignature jws = new JsonWebSignature();
-        jws.setPayload(claims.toJson());
-        jws.setKey(keys.signingPrivateKey());
-        jws.setProviderContext(keys.signingContext());
-        jws.setKeyIdHeaderValue(keys.signingKey().getKeyId());
-        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
-        jws.setHeader("typ", TYPE);
         try {
-            return new Issued(jws.getCompactSerialization(), jti, Instant.ofEpochSecond(now.getEpochSecond()),
+            return new Issued(keys.sign(claims.toJson(), TYPE), jti, Instant.ofEpochSecond(now.getEpochSecond()),
                     Instant.ofEpochSecond(expires.getEpochSecond()));
         } catch (JoseException e) {
             throw new IllegalStateException("access token could not be signed", e);

@@ -13,8 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
 import java.util.UUID;
-import org.jose4j.jws.AlgorithmIdentifiers;
-import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.NumericDate;
 import org.jose4j.lang.JoseException;
@@ -142,15 +140,8 @@ public class BackendJwts {
         }
         // the userstore's attributes (e.g. email from the directory), never replacing the gateway's own claims
         user.userClaims().forEach(put::accept);
-        JsonWebSignature jws = new JsonWebSignature();
-        jws.setPayload(claims.toJson());
-        jws.setKey(keys.signingPrivateKey());
-        jws.setProviderContext(keys.signingContext());
-        jws.setKeyIdHeaderValue(keys.signingKey().getKeyId());
-        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
-        jws.setHeader("typ", "JWT");
         try {
-            return new Entry(new AsciiString(jws.getCompactSerialization()), Instant.ofEpochSecond(expires.getEpochSecond()));
+            return new Entry(new AsciiString(keys.sign(claims.toJson(), "JWT")), Instant.ofEpochSecond(expires.getEpochSecond()));
         } catch (JoseException e) {
             throw new IllegalStateException("backend JWT could not be signed", e);
         }

@@ -1,7 +1,6 @@
 package dev.caravan.mediation;
 
 import dev.caravan.mediation.UserRouteFiles.Refusal;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -10,8 +9,6 @@ import org.apache.camel.model.ProcessorDefinitionHelper;
 import org.apache.camel.model.RouteTemplateDefinition;
 import org.apache.camel.model.RouteTemplateParameterDefinition;
 import org.apache.camel.model.SendDefinition;
-import org.snakeyaml.engine.v2.api.LoadSettings;
-import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
@@ -39,15 +36,7 @@ final class Kamelets {
 
     /** The file is one Kubernetes-style {@code Kamelet} resource with nothing else at the top. */
     static void precheck(String name, byte[] content) throws Refusal {
-        LoadSettings settings = LoadSettings.builder().setLabel(name).setMaxAliasesForCollections(50)
-                .setCodePointLimit(content.length + 1).build();
-        List<Node> documents = new ArrayList<>();
-        try {
-            new Compose(settings).composeAllFromString(new String(content, StandardCharsets.UTF_8))
-                    .forEach(documents::add);
-        } catch (RuntimeException e) {
-            throw new Refusal(SourceErrors.describe(name, e));
-        }
+        List<Node> documents = UserRouteFiles.composeYaml(name, content);
         if (documents.size() != 1 || !(documents.get(0) instanceof MappingNode root)) {
             throw new Refusal(name + ": a kamelet file holds one Kamelet resource (apiVersion, kind, metadata, spec)");
         }
@@ -55,7 +44,7 @@ final class Kamelets {
         for (NodeTuple tuple : root.getValue()) {
             String key = key(tuple);
             if (!TOP.contains(key)) {
-                throw new Refusal(name + ":" + line(tuple.getKeyNode()) + ": '" + key + "' is not part of a Kamelet");
+                throw new Refusal(name + ":" + UserRouteFiles.line(tuple.getKeyNode(), 1) + ": '" + key + "' is not part of a Kamelet");
             }
             if (key.equals("kind") && tuple.getValueNode() instanceof ScalarNode value) {
                 kind = value.getValue();
@@ -63,7 +52,7 @@ final class Kamelets {
             if (key.equals("spec") && tuple.getValueNode() instanceof MappingNode spec) {
                 for (NodeTuple part : spec.getValue()) {
                     if (!SPEC.contains(key(part))) {
-                        throw new Refusal(name + ":" + line(part.getKeyNode()) + ": 'spec." + key(part)
+                        throw new Refusal(name + ":" + UserRouteFiles.line(part.getKeyNode(), 1) + ": 'spec." + key(part)
                                 + "' is not part of a Kamelet");
                     }
                 }
@@ -107,9 +96,5 @@ final class Kamelets {
 
     private static String key(NodeTuple tuple) {
         return tuple.getKeyNode() instanceof ScalarNode key ? key.getValue() : String.valueOf(tuple.getKeyNode());
-    }
-
-    private static int line(Node node) {
-        return node.getStartMark().map(m -> m.getLine() + 1).orElse(1);
     }
 }

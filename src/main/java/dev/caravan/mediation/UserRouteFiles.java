@@ -556,33 +556,44 @@ public class UserRouteFiles implements SmartLifecycle {
     static final Set<String> XML_ROOTS = Set.of("routes", "route", "routeTemplates", "routeTemplate");
 
     private static void precheckYaml(String name, byte[] content) throws Refusal {
-        LoadSettings settings = LoadSettings.builder().setLabel(name).setMaxAliasesForCollections(50)
-                .setCodePointLimit((int) MAX_FILE_BYTES + 1).build();
-        try {
-            for (Node document : new Compose(settings).composeAllFromString(
-                    new String(content, java.nio.charset.StandardCharsets.UTF_8))) {
-                if (!(document instanceof SequenceNode entries)) {
-                    throw new Refusal(name + ":" + (document.getStartMark().map(m -> m.getLine() + 1).orElse(1))
-                            + ": a route file is a list of routes and route templates");
+        for (Node document : composeYaml(name, content)) {
+            if (!(document instanceof SequenceNode entries)) {
+                throw new Refusal(name + ":" + line(document, 1) + ": a route file is a list of routes and route templates");
+            }
+            for (Node entry : entries.getValue()) {
+                if (!(entry instanceof MappingNode mapping)) {
+                    continue; // the loader says what is wrong with it
                 }
-                for (Node entry : entries.getValue()) {
-                    if (!(entry instanceof MappingNode mapping)) {
-                        continue; // the loader says what is wrong with it
-                    }
-                    for (NodeTuple tuple : mapping.getValue()) {
-                        if (tuple.getKeyNode() instanceof ScalarNode key && !YAML_ENTRIES.contains(key.getValue())) {
-                            throw new Refusal(name + ":" + (key.getStartMark().map(m -> m.getLine() + 1).orElse(0))
-                                    + ": '" + key.getValue() + "' is not supported in user route files"
-                                    + " (routes and route templates only)");
-                        }
+                for (NodeTuple tuple : mapping.getValue()) {
+                    if (tuple.getKeyNode() instanceof ScalarNode key && !YAML_ENTRIES.contains(key.getValue())) {
+                        throw new Refusal(name + ":" + line(key, 0) + ": '" + key.getValue()
+                                + "' is not supported in user route files (routes and route templates only)");
                     }
                 }
             }
-        } catch (Refusal r) {
-            throw r;
+        }
+    }
+
+    /**
+     * The YAML documents of a user file, composed (nodes with positions, nothing constructed)
+     * under the same limits for every kind of YAML file; a syntax error is a refusal naming file and line.
+     */
+    static List<Node> composeYaml(String name, byte[] content) throws Refusal {
+        LoadSettings settings = LoadSettings.builder().setLabel(name).setMaxAliasesForCollections(50)
+                .setCodePointLimit((int) MAX_FILE_BYTES + 1).build();
+        List<Node> documents = new ArrayList<>();
+        try {
+            new Compose(settings).composeAllFromString(new String(content, java.nio.charset.StandardCharsets.UTF_8))
+                    .forEach(documents::add);
         } catch (RuntimeException e) {
             throw new Refusal(SourceErrors.describe(name, e));
         }
+        return documents;
+    }
+
+    /** The 1-based line a node starts on, or {@code fallback} when the parser gave it no position. */
+    static int line(Node node, int fallback) {
+        return node.getStartMark().map(m -> m.getLine() + 1).orElse(fallback);
     }
 
     private static void precheckXml(String name, byte[] content) throws Refusal {

@@ -4,6 +4,8 @@ import com.unboundid.ldap.listener.InMemoryDirectoryServer;
 import com.unboundid.ldap.listener.InMemoryDirectoryServerConfig;
 import com.unboundid.ldap.listener.InMemoryListenerConfig;
 import dev.caravan.CaravanApplication;
+import dev.caravan.testsupport.Fixtures;
+import dev.caravan.testsupport.Http;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -46,6 +48,13 @@ final class AgentDirectory implements AutoCloseable {
                 prefix + "ldap.urls[0]=ldap://127.0.0.1:" + directory.getListenPort(),
                 prefix + "ldap.user-search-base=dc=corp,dc=example",
                 prefix + "ldap.user-filter=(uid={0})");
+    }
+
+    /** A password grant for {@code ana} of the world's organization (the user only this directory holds). */
+    static Http.Response login(String tokenUrl, Fixtures.World world, String password) {
+        return Http.postForm(tokenUrl, Http.basic(world.consumerKey(), world.consumerSecret()),
+                Http.params("grant_type", "password", "username", "ana@" + world.organization().name(),
+                        "password", password));
     }
 
     @Override

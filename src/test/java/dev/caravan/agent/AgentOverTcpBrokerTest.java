@@ -52,9 +52,7 @@ class AgentOverTcpBrokerTest extends CaravanTestBase {
     }
 
     private Http.Response login(Fixtures.World world, String password) {
-        return Http.postForm(traffic("/oauth2/token"), Http.basic(world.consumerKey(), world.consumerSecret()),
-                Http.params("grant_type", "password", "username", "ana@" + world.organization().name(),
-                        "password", password));
+        return AgentDirectory.login(traffic("/oauth2/token"), world, password);
     }
 
     @Test

@@ -67,9 +67,7 @@ class AgentOverTlsBrokerTest extends CaravanTestBase {
     }
 
     private Http.Response login(Fixtures.World world) {
-        return Http.postForm(traffic("/oauth2/token"), Http.basic(world.consumerKey(), world.consumerSecret()),
-                Http.params("grant_type", "password", "username", "ana@" + world.organization().name(),
-                        "password", USER_PASSWORD));
+        return AgentDirectory.login(traffic("/oauth2/token"), world, USER_PASSWORD);
     }
 
     @Test
