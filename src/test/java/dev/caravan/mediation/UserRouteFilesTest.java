@@ -391,6 +391,8 @@ class UserRouteFilesTest {
         List<RouteTemplateDefinition> replaced = templates("swap-authorization-headers");
         assertThat(replaced).hasSize(1);
         assertThat(replaced.get(0).getResource().getLocation()).startsWith("file:");
+        // the event is published after the scan that marked the file loaded: wait for it, then exactly one
+        Poll.until(WAIT, () -> events, e -> !e.isEmpty());
         assertThat(events).hasSize(1);
 
         Files.delete(file);
