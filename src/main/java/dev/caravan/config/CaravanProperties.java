@@ -39,7 +39,8 @@ public record CaravanProperties(
             @DefaultValue("10485760") @Min(1024) long maxBodySize,
             @DefaultValue("60") @Min(1) int idleTimeoutSeconds,
             @DefaultValue("0") @Min(0) @Max(256) int eventLoops,
-            @DefaultValue("true") boolean nativeTransport) {}
+            @DefaultValue("true") boolean nativeTransport,
+            @DefaultValue("true") boolean batchFlushes) {}
 
     /** The Token API: issuer, audience, lifetimes and input limits. */
     public record Token(

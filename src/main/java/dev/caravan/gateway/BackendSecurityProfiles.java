@@ -2,10 +2,12 @@ package dev.caravan.gateway;
 
 import dev.caravan.config.CaravanProperties;
 import dev.caravan.http.Cidr;
+import dev.caravan.http.FlushBatching;
 import dev.caravan.http.HttpText;
 import dev.caravan.http.TrafficHeaderFilterStrategy;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientBuilder;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.net.KeyStoreOptions;
@@ -41,10 +43,10 @@ public class BackendSecurityProfiles {
 
     public BackendSecurityProfiles(Vertx caravanVertx, CaravanProperties properties, BackendSecurityProperties settings) {
         CaravanProperties.Gateway gateway = properties.gateway();
-        this.defaultClient = caravanVertx.createHttpClient(baseOptions(gateway),
-                new PoolOptions().setHttp1MaxSize(gateway.maxConnections()));
+        boolean batchFlushes = properties.traffic().batchFlushes();
+        this.defaultClient = client(caravanVertx, baseOptions(gateway), gateway, batchFlushes);
         settings.backendSecurity().forEach((name, profile) ->
-                profiles.put(name, compile(caravanVertx, gateway, name, profile)));
+                profiles.put(name, compile(caravanVertx, gateway, batchFlushes, name, profile)));
         this.trustedProxies = settings.trustedProxies().stream().map(cidr -> {
             String problem = Cidr.problem(cidr);
             if (problem != null) {
@@ -62,6 +64,17 @@ public class BackendSecurityProfiles {
                 .setDecompressionSupported(false)
                 .setTryUseCompression(false)
                 .setVerifyHost(true);
+    }
+
+    /** A pooled backend client; with {@code batchFlushes}, requests flushed at the end of the event loop's I/O batch. */
+    private static HttpClient client(Vertx vertx, HttpClientOptions options, CaravanProperties.Gateway gateway,
+                                     boolean batchFlushes) {
+        HttpClientBuilder builder = vertx.httpClientBuilder().with(options)
+                .with(new PoolOptions().setHttp1MaxSize(gateway.maxConnections()));
+        if (batchFlushes) {
+            builder.withConnectHandler(FlushBatching::install);
+        }
+        return builder.build();
     }
 
     public HttpClient defaultClient() {
@@ -84,7 +97,7 @@ public class BackendSecurityProfiles {
         return trustedProxies;
     }
 
-    private Compiled compile(Vertx vertx, CaravanProperties.Gateway gateway, String name,
+    private Compiled compile(Vertx vertx, CaravanProperties.Gateway gateway, boolean batchFlushes, String name,
                              BackendSecurityProperties.Profile profile) {
         String key = "caravan.backend-security." + name;
         if (!Pattern.matches("[A-Za-z0-9._-]{1,100}", name)) {
@@ -135,7 +148,7 @@ public class BackendSecurityProfiles {
                 options.setTrustOptions(new KeyStoreOptions().setType(tls.trustStoreType()).setPath(tls.trustStore())
                         .setPassword(tls.trustStorePassword()));
             }
-            client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(gateway.maxConnections()));
+            client = client(vertx, options, gateway, batchFlushes);
         }
         return new Compiled(name, authorization, headerName, headerValue, client);
     }

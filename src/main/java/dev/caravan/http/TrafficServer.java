@@ -29,6 +29,7 @@ public class TrafficServer implements AutoCloseable {
 
     private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
     private final int port;
+    private final boolean batchFlushes;
     private final Map<String, Handler<HttpServerRequest>> exact = new ConcurrentHashMap<>();
     private final List<Prefix> prefixes = new CopyOnWriteArrayList<>();
 
@@ -39,6 +40,13 @@ public class TrafficServer implements AutoCloseable {
      * the other cores idle (measured: one busy thread capped the API path at one core).
      */
     public TrafficServer(Vertx vertx, String host, int port, int idleTimeoutSeconds, int instances) {
+        this(vertx, host, port, idleTimeoutSeconds, instances, true);
+    }
+
+    /** {@code batchFlushes}: answers flushed at the end of the event loop's I/O batch ({@link FlushBatching}). */
+    public TrafficServer(Vertx vertx, String host, int port, int idleTimeoutSeconds, int instances,
+                         boolean batchFlushes) {
+        this.batchFlushes = batchFlushes;
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(host)
                 .setIdleTimeout(idleTimeoutSeconds)
@@ -58,7 +66,8 @@ public class TrafficServer implements AutoCloseable {
             close();
             throw new IllegalStateException("the traffic server cannot listen on " + host + ":" + port, e);
         }
-        LOG.info("traffic server listening on {}:{} ({} event loops)", host, this.port, servers.size());
+        LOG.info("traffic server listening on {}:{} ({} event loops, flushes {})", host, this.port, servers.size(),
+                batchFlushes ? "batched" : "immediate");
     }
 
     private int deploy(Vertx vertx, HttpServerOptions options, int instances) throws Exception {
@@ -66,6 +75,9 @@ public class TrafficServer implements AutoCloseable {
             @Override
             public void start(Promise<Void> started) {
                 HttpServer server = vertx.createHttpServer(options).requestHandler(TrafficServer.this::dispatch);
+                if (batchFlushes) {
+                    server.connectionHandler(FlushBatching::install);
+                }
                 server.listen().onSuccess(s -> {
                     servers.add(s);
                     started.complete();
