@@ -3,11 +3,11 @@ package dev.caravan.gateway;
 import dev.caravan.config.CaravanProperties;
 import dev.caravan.http.Cidr;
 import dev.caravan.http.FlushBatching;
+import dev.caravan.http.HeaderValueBytes;
 import dev.caravan.http.HttpText;
 import dev.caravan.http.TrafficHeaderFilterStrategy;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientBuilder;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.net.KeyStoreOptions;
@@ -66,15 +66,21 @@ public class BackendSecurityProfiles {
                 .setVerifyHost(true);
     }
 
-    /** A pooled backend client; with {@code batchFlushes}, requests flushed at the end of the event loop's I/O batch. */
+    /**
+     * A pooled backend client: long header values written as bytes ({@link HeaderValueBytes}); with
+     * {@code batchFlushes}, requests flushed at the end of the event loop's I/O batch.
+     */
     private static HttpClient client(Vertx vertx, HttpClientOptions options, CaravanProperties.Gateway gateway,
                                      boolean batchFlushes) {
-        HttpClientBuilder builder = vertx.httpClientBuilder().with(options)
-                .with(new PoolOptions().setHttp1MaxSize(gateway.maxConnections()));
-        if (batchFlushes) {
-            builder.withConnectHandler(FlushBatching::install);
-        }
-        return builder.build();
+        return vertx.httpClientBuilder().with(options)
+                .with(new PoolOptions().setHttp1MaxSize(gateway.maxConnections()))
+                .withConnectHandler(connection -> {
+                    HeaderValueBytes.install(connection);
+                    if (batchFlushes) {
+                        FlushBatching.install(connection);
+                    }
+                })
+                .build();
     }
 
     public HttpClient defaultClient() {

@@ -64,6 +64,19 @@ class ApiPolicyEndToEndTest extends PolicyTestBase {
     }
 
     @Test
+    void swapMediatorPassesALongUserTokenByteForByte() {
+        policy("{'mediation': {'request': ['swap-authorization-headers']}}");
+        // a real access token is several hundred characters: long values take the byte path to the backend
+        String longToken = "Bearer " + userToken + "." + "x".repeat(2000);
+
+        Http.Response response = call("GET", "/items", null, "Authorization", "Bearer " + userToken,
+                "X-Authorization", longToken);
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(backend.take().header("Authorization")).isEqualTo(longToken);
+    }
+
+    @Test
     void swapMediatorWithoutXAuthorizationIsA401AndTheBackendSeesNothing() {
         policy("{'mediation': {'request': ['swap-authorization-headers']}}");
 
