@@ -19,14 +19,20 @@ import org.apache.camel.spi.HeaderFilterStrategy;
  */
 public class TrafficHeaderFilterStrategy implements HeaderFilterStrategy {
     private static final String CONNECTION_NAMED = "caravanConnectionNamed";
-    private static final Set<String> NEVER_OUT = caseInsensitive(
+    private static final List<String> NEVER_OUT = List.of(
             "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection", "te",
             "trailer", "trailers", "transfer-encoding", "upgrade", "content-length", "host", "server");
+    /** {@link #NEVER_OUT} by name length: a header of another length is decided without comparing. */
+    private static final String[][] NEVER_OUT_BY_LENGTH = byLength(NEVER_OUT);
 
-    private static Set<String> caseInsensitive(String... names) {
-        java.util.TreeSet<String> set = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
-        set.addAll(List.of(names));
-        return java.util.Collections.unmodifiableSet(set);
+    private static String[][] byLength(List<String> names) {
+        int longest = names.stream().mapToInt(String::length).max().orElse(0);
+        String[][] table = new String[longest + 1][];
+        for (int length = 0; length <= longest; length++) {
+            int size = length;
+            table[length] = names.stream().filter(n -> n.length() == size).toArray(String[]::new);
+        }
+        return table;
     }
 
     @Override
@@ -71,11 +77,31 @@ public class TrafficHeaderFilterStrategy implements HeaderFilterStrategy {
 
     /** Called for every header, in both directions: compares without allocating. */
     public static boolean isInternalOrHopByHop(String headerName) {
-        return isInternal(headerName) || NEVER_OUT.contains(headerName);
+        return isInternal(headerName) || neverOut(headerName);
+    }
+
+    private static boolean neverOut(String headerName) {
+        int length = headerName.length();
+        if (length >= NEVER_OUT_BY_LENGTH.length) {
+            return false;
+        }
+        for (String name : NEVER_OUT_BY_LENGTH[length]) {
+            if (name.equalsIgnoreCase(headerName)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Camel's and Caravan's own headers, in any case: never taken from or given to the outside. */
     public static boolean isInternal(String headerName) {
+        if (headerName.length() < 5) {
+            return false;
+        }
+        char first = headerName.charAt(0);
+        if (first != 'c' && first != 'C' && first != 'o' && first != 'O') {
+            return false;
+        }
         return headerName.regionMatches(true, 0, "camel", 0, 5)
                 || headerName.regionMatches(true, 0, "org.apache.camel", 0, 16)
                 || headerName.regionMatches(true, 0, "caravan", 0, 7);
