@@ -79,18 +79,22 @@ public class BackendForwarder extends AsyncProcessorSupport {
                 })
                 .compose(response -> response.body().map(received -> {
                     Message out = exchange.getMessage();
-                    out.getHeaders().clear();
+                    Map<String, Object> outHeaders = out.getHeaders();
+                    outHeaders.clear();
                     MultiMap answered = response.headers();
-                    List<String> connection = answered.getAll("Connection");
-                    Set<String> hopByHop = connection.isEmpty() ? Set.of()
-                            : TrafficHeaderFilterStrategy.connectionTokens(connection);
-                    for (String name : answered.names()) {
+                    Set<String> hopByHop = answered.contains("Connection")
+                            ? TrafficHeaderFilterStrategy.connectionTokens(answered.getAll("Connection")) : Set.of();
+                    // one pass over the answer's headers; a repeated name becomes a list, in order
+                    for (Map.Entry<String, String> header : answered) {
+                        String name = header.getKey();
                         if (TrafficHeaderFilterStrategy.isInternalOrHopByHop(name)
                                 || (!hopByHop.isEmpty() && hopByHop.contains(name.toLowerCase(Locale.ROOT)))) {
                             continue;
                         }
-                        List<String> values = answered.getAll(name);
-                        out.setHeader(name, values.size() == 1 ? values.get(0) : new ArrayList<>(values));
+                        Object previous = outHeaders.putIfAbsent(name, header.getValue());
+                        if (previous != null) {
+                            outHeaders.put(name, repeated(previous, header.getValue()));
+                        }
                     }
                     out.setHeader(Exchange.HTTP_RESPONSE_CODE, response.statusCode());
                     out.setBody(received);
@@ -172,6 +176,19 @@ public class BackendForwarder extends AsyncProcessorSupport {
 
     private static GatewayException lineBreak() {
         return new GatewayException(500, "mediation_failed", "a header for the backend holds a line break", null);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> repeated(Object previous, String value) {
+        List<String> values;
+        if (previous instanceof List<?> list) {
+            values = (List<String>) list;
+        } else {
+            values = new ArrayList<>(2);
+            values.add((String) previous);
+        }
+        values.add(value);
+        return values;
     }
 
     /** Vert.x reports closed connections as runtime exceptions: make every failure an I/O failure for the error step. */

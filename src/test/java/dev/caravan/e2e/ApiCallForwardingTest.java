@@ -293,6 +293,18 @@ class ApiCallForwardingTest extends CaravanTestBase {
     }
 
     @Test
+    void aRepeatedResponseHeaderIsRelayedWithEveryValueInOrder() {
+        backend.withRepeatedResponseHeader("Set-Cookie", "a=1; HttpOnly", "b=2; Secure", "c=3")
+                .withResponseHeaders(Map.of("X-Kept", "yes"));
+
+        Http.Response response = Http.get(api("/items"), "Authorization", bearer());
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.headers().allValues("Set-Cookie")).containsExactly("a=1; HttpOnly", "b=2; Secure", "c=3");
+        assertThat(response.headers().allValues("X-Kept")).containsExactly("yes");
+    }
+
+    @Test
     void headersTheBackendNamesInItsConnectionHeaderAreNotRelayed() {
         backend.withResponseHeaders(Map.of("Connection", "X-Backend-Session, keep-alive",
                 "X-Backend-Session", "internal-session-id", "X-Kept", "yes"));

@@ -37,6 +37,7 @@ public final class TestBackend implements AutoCloseable {
     private volatile int status = 200;
     private volatile String responseBody = "{\"ok\":true}";
     private volatile Map<String, String> responseHeaders = Map.of();
+    private volatile Map<String, List<String>> repeatedResponseHeaders = Map.of();
     private volatile Duration delay = Duration.ZERO;
 
     public TestBackend() {
@@ -63,6 +64,7 @@ public final class TestBackend implements AutoCloseable {
                 byte[] answer = responseBody.getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().set("Content-Type", "application/json");
                 responseHeaders.forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
+                repeatedResponseHeaders.forEach((k, v) -> exchange.getResponseHeaders().put(k, v));
                 exchange.sendResponseHeaders(status, answer.length == 0 ? -1 : answer.length);
                 if (answer.length > 0) {
                     exchange.getResponseBody().write(answer);
@@ -86,6 +88,12 @@ public final class TestBackend implements AutoCloseable {
 
     public TestBackend withResponseHeaders(Map<String, String> headers) {
         this.responseHeaders = Map.copyOf(headers);
+        return this;
+    }
+
+    /** Answers with {@code name} once per value, in this order. */
+    public TestBackend withRepeatedResponseHeader(String name, String... values) {
+        this.repeatedResponseHeaders = Map.of(name, List.of(values));
         return this;
     }
 
