@@ -40,12 +40,7 @@ class FlushBatchingTest {
 
     @Test
     void batchedFlushesAnswerEveryCallWithItsOwnAnswer() throws Exception {
-        server = new TrafficServer(vertx, "127.0.0.1", 0, 30, 1, true);
-        Set<String> serverFirstHandlers = ConcurrentHashMap.newKeySet();
-        server.register("/echo", false, request -> {
-            serverFirstHandlers.add(firstHandler(request.connection()));
-            request.response().putHeader("X-Call", request.getParam("n")).end("call " + request.getParam("n"));
-        });
+        Set<String> serverFirstHandlers = serveEcho(true);
         HttpClient client = MediatorRig.profiles(Map.of()).defaultClient();
         Set<String> clientFirstHandlers = ConcurrentHashMap.newKeySet();
 
@@ -60,12 +55,7 @@ class FlushBatchingTest {
 
     @Test
     void switchedOffByConfigurationFlushesAsVertxDoes() throws Exception {
-        server = new TrafficServer(vertx, "127.0.0.1", 0, 30, 1, false);
-        Set<String> serverFirstHandlers = ConcurrentHashMap.newKeySet();
-        server.register("/echo", false, request -> {
-            serverFirstHandlers.add(firstHandler(request.connection()));
-            request.response().putHeader("X-Call", request.getParam("n")).end("call " + request.getParam("n"));
-        });
+        Set<String> serverFirstHandlers = serveEcho(false);
         HttpClient client = MediatorRig.profiles(Map.of("caravan.traffic.batch-flushes", "false")).defaultClient();
         Set<String> clientFirstHandlers = ConcurrentHashMap.newKeySet();
 
@@ -74,6 +64,17 @@ class FlushBatchingTest {
         assertThat(answers).hasSize(CALLS).allMatch(a -> a.startsWith("call "));
         assertThat(serverFirstHandlers).isNotEmpty().doesNotContain(FlushBatching.HANDLER_NAME);
         assertThat(clientFirstHandlers).isNotEmpty().doesNotContain(FlushBatching.HANDLER_NAME);
+    }
+
+    /** Starts the traffic server with an echo path; returns the first pipeline handler of each connection it served. */
+    private Set<String> serveEcho(boolean batchFlushes) {
+        server = new TrafficServer(vertx, "127.0.0.1", 0, 30, 1, batchFlushes);
+        Set<String> firstHandlers = ConcurrentHashMap.newKeySet();
+        server.register("/echo", false, request -> {
+            firstHandlers.add(firstHandler(request.connection()));
+            request.response().putHeader("X-Call", request.getParam("n")).end("call " + request.getParam("n"));
+        });
+        return firstHandlers;
     }
 
     /** Sends every call at once; returns "body / X-Call header" per call, in call order. */

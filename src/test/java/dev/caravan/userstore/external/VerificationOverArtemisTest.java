@@ -9,6 +9,7 @@ import dev.caravan.testsupport.InMemoryExternalStore;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.DeliveryMode;
+import jakarta.jms.InvalidDestinationException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.ObjectMessage;
@@ -132,7 +133,15 @@ class VerificationOverArtemisTest extends CaravanTestBase {
             Message seen = null;
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             while (seen == null && System.nanoTime() < deadline) {
-                QueueBrowser browser = session.createBrowser(session.createQueue(ServedUserStores.queue(org)));
+                QueueBrowser browser;
+                try {
+                    browser = session.createBrowser(session.createQueue(ServedUserStores.queue(org)));
+                } catch (InvalidDestinationException raced) {
+                    // a browser creates a missing queue client-side (look up, then create): when the
+                    // verification's send creates it in between, Artemis says it already exists
+                    // (seen in CI). The queue is there now; look again
+                    continue;
+                }
                 List<?> messages = Collections.list(browser.getEnumeration());
                 browser.close();
                 seen = messages.isEmpty() ? null : (Message) messages.get(0);
