@@ -1,6 +1,7 @@
 package dev.caravan.gateway;
 
 import dev.caravan.config.CaravanProperties;
+import dev.caravan.http.HeaderValueBytes;
 import dev.caravan.http.HttpText;
 import dev.caravan.http.TrafficHeaderFilterStrategy;
 import io.netty.util.AsciiString;
@@ -10,7 +11,6 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -34,9 +34,6 @@ import org.springframework.stereotype.Component;
  */
 @Component("forwardToBackend")
 public class BackendForwarder extends AsyncProcessorSupport {
-    /** String header values this long or longer are turned into bytes once (see {@link #add}). */
-    private static final int BYTES_FROM = 64;
-
     private final BackendSecurityProfiles clients;
     private final QueueForwarder queues;
     private final long connectTimeoutMillis;
@@ -151,17 +148,16 @@ public class BackendForwarder extends AsyncProcessorSupport {
             throw new GatewayException(500, "mediation_failed", "a header for the backend has an invalid name", null);
         }
         CharSequence checked = value;
-        if (value instanceof String text && text.length() >= BYTES_FROM) {
-            // a long value (a bearer token) as bytes once: scanned and checked as bytes by Vert.x, then
-            // copied in bulk by the encoder, instead of read character by character three times.
-            // ISO-8859-1 gives the bytes Netty's encoder would write for each character (above U+00FF: '?')
-            byte[] bytes = text.getBytes(StandardCharsets.ISO_8859_1);
-            for (byte b : bytes) {
+        if (value instanceof String text && text.length() >= HeaderValueBytes.FROM) {
+            // a long value (a bearer token) as the bytes the encoder will write, once: scanned here and
+            // by Vert.x's header validation as bytes rather than character by character
+            AsciiString bytes = HeaderValueBytes.asBytes(text);
+            for (byte b : bytes.array()) {
                 if (b == '\r' || b == '\n' || b == 0) {
                     throw lineBreak();
                 }
             }
-            checked = new AsciiString(bytes, false);
+            checked = bytes;
         } else if (!(value instanceof AsciiString)) {
             for (int i = 0; i < value.length(); i++) {
                 char c = value.charAt(i);

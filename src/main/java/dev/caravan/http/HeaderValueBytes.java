@@ -34,7 +34,7 @@ public final class HeaderValueBytes extends ChannelOutboundHandlerAdapter {
     /** The handler's name in a connection's pipeline. */
     public static final String HANDLER_NAME = "caravan-header-value-bytes";
     /** Values this long or longer are turned into bytes. */
-    static final int FROM = 64;
+    public static final int FROM = 64;
 
     static final HeaderValueBytes INSTANCE = new HeaderValueBytes();
 
@@ -76,9 +76,13 @@ public final class HeaderValueBytes extends ChannelOutboundHandlerAdapter {
         headers.clear();
         for (Map.Entry<CharSequence, CharSequence> header : all) {
             CharSequence value = header.getValue();
-            headers.add(header.getKey(), isLong(value)
-                    ? new AsciiString(((String) value).getBytes(StandardCharsets.ISO_8859_1), false) : value);
+            headers.add(header.getKey(), isLong(value) ? asBytes((String) value) : value);
         }
+    }
+
+    /** The bytes Netty's ASCII writer would write for {@code value}: ISO-8859-1, '?' above U+00FF. */
+    public static AsciiString asBytes(String value) {
+        return new AsciiString(value.getBytes(StandardCharsets.ISO_8859_1), false);
     }
 
     private static boolean isLong(CharSequence value) {
