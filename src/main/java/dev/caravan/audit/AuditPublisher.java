@@ -3,6 +3,7 @@ package dev.caravan.audit;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import org.apache.camel.ProducerTemplate;
+import org.springframework.boot.web.context.WebServerGracefulShutdownLifecycle;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -68,7 +69,12 @@ public class AuditPublisher implements SmartLifecycle {
         running = true;
     }
 
-    /** Flushes the buffers while Camel and the broker are still up (this stops before them). */
+    /**
+     * Flushes the buffers while Camel and the broker are still up (this stops before them), and
+     * after both ports have drained (the traffic port's drain and Spring's graceful shutdown of
+     * the management port run in an earlier phase), so a call answered during shutdown does not
+     * find the publisher closed.
+     */
     @Override
     public void stop() {
         running = false;
@@ -83,6 +89,8 @@ public class AuditPublisher implements SmartLifecycle {
 
     @Override
     public int getPhase() {
-        return Integer.MAX_VALUE - 100;
+        // between the ports' drain (WebServerGracefulShutdownLifecycle's phase) and the web
+        // server's stop, which Camel's context (one phase lower still) follows
+        return WebServerGracefulShutdownLifecycle.SMART_LIFECYCLE_PHASE - 512;
     }
 }

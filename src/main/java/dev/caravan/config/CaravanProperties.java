@@ -40,7 +40,8 @@ public record CaravanProperties(
             @DefaultValue("60") @Min(1) int idleTimeoutSeconds,
             @DefaultValue("0") @Min(0) @Max(256) int eventLoops,
             @DefaultValue("true") boolean nativeTransport,
-            @DefaultValue("true") boolean batchFlushes) {}
+            @DefaultValue("true") boolean batchFlushes,
+            @DefaultValue("15s") @NotNull Duration shutdownGrace) {}
 
     /** The Token API: issuer, audience, lifetimes and input limits. */
     public record Token(

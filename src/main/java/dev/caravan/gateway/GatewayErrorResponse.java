@@ -65,6 +65,12 @@ public class GatewayErrorResponse implements Processor {
             if (io == null && cause instanceof IOException) {
                 io = cause;
             }
+            // a route the call needs is stopping or being swapped (a routes-directory file reloaded)
+            if (cause instanceof java.util.concurrent.RejectedExecutionException) {
+                LOG.warn("API call met a route that is restarting or stopping: answered 503");
+                return new GatewayException(503, "temporarily_unavailable",
+                        "a route of this API is restarting; try again", null);
+            }
         }
         if (io != null) {
             LOG.warn("backend unreachable: {}", io.getClass().getName());

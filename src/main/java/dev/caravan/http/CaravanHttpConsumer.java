@@ -5,10 +5,12 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.SocketAddress;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
 import org.apache.camel.Message;
@@ -28,6 +30,8 @@ public class CaravanHttpConsumer extends DefaultConsumer {
     private static final Logger LOG = LoggerFactory.getLogger(CaravanHttpConsumer.class);
     private static final Buffer SERVER_ERROR = Buffer.buffer(
             "{\"error\":\"server_error\",\"error_description\":\"the server could not complete the request\"}");
+    private static final Buffer NOT_SERVING = Buffer.buffer(
+            "{\"error\":\"temporarily_unavailable\",\"error_description\":\"this route is restarting or stopping; try again\"}");
     private static final Buffer METHOD_NOT_ALLOWED = Buffer.buffer(
             "{\"error\":\"method_not_allowed\",\"error_description\":\"this method is not allowed here\"}");
     /** Set on an exchange whose connection must close after the answer (unread oversize body). */
@@ -182,6 +186,11 @@ public class CaravanHttpConsumer extends DefaultConsumer {
                     response.headers().add(header.getKey(), String.valueOf(value));
                 }
             }
+            if (getEndpoint().getComponent().server().draining() && request.version() != HttpVersion.HTTP_2) {
+                // shutting down: the client should take its next request elsewhere (HTTP/2 has
+                // no such header; its connection ends when the port closes)
+                response.putHeader("Connection", "close");
+            }
             if (Boolean.TRUE.equals(exchange.getProperty(CLOSE_CONNECTION))) {
                 response.putHeader("Connection", "close");
                 response.end(body(exchange, message)).onComplete(v -> request.connection().close());
@@ -218,17 +227,37 @@ public class CaravanHttpConsumer extends DefaultConsumer {
         return Buffer.buffer(converted);
     }
 
+    /**
+     * A failure the route did not answer itself. A route that is stopping or being swapped
+     * (a routes-directory file reloaded) refuses new exchanges with Camel's
+     * {@link RejectedExecutionException}: that call is answered {@code 503}, to be retried, not
+     * {@code 500}; anything else is a server error.
+     */
     private void fail(HttpServerRequest request, Exchange exchange, Throwable failure) {
-        LOG.error("traffic route {} failed: {}", getEndpoint().getPath(), failure.getClass().getName());
+        boolean notServing = rejected(failure);
+        if (notServing) {
+            LOG.warn("traffic route {} is restarting or stopping: a call was answered 503", getEndpoint().getPath());
+        } else {
+            LOG.error("traffic route {} failed: {}", getEndpoint().getPath(), failure.getClass().getName());
+        }
         HttpServerResponse response = request.response();
         if (!response.ended()) {
             if (!response.headWritten()) {
                 response.headers().clear();
-                response.setStatusCode(500).putHeader("Content-Type", "application/json");
+                response.setStatusCode(notServing ? 503 : 500).putHeader("Content-Type", "application/json");
             }
-            response.end(SERVER_ERROR);
+            response.end(notServing ? NOT_SERVING : SERVER_ERROR);
         }
         finish(exchange);
+    }
+
+    static boolean rejected(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof RejectedExecutionException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void finish(Exchange exchange) {

@@ -1,6 +1,8 @@
 package dev.caravan.http;
 
 import io.vertx.core.AbstractVerticle;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
@@ -8,22 +10,43 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.buffer.Buffer;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.web.context.WebServerGracefulShutdownLifecycle;
+import org.springframework.context.SmartLifecycle;
 
 /**
  * The traffic port: one Vert.x HTTP server; {@code caravan-http:} consumers register their
  * paths here. Dispatch is by exact path first, then by the longest registered prefix, so the
  * OAuth endpoints always win over the API catch-all whatever order routes start in.
+ *
+ * <p>Shutdown drains ({@link #stop(Runnable)}): from the moment the application starts closing,
+ * a new request is answered {@code 503 temporarily_unavailable} (HTTP/1.x: and its connection closed),
+ * while every request already taken finishes, for at most {@code caravan.traffic.shutdown-grace};
+ * then the port closes. This runs in the same lifecycle phase as Spring's graceful shutdown of
+ * the management port, so before the audit publisher flushes and before Camel stops its
+ * routes: a token issued or an API call forwarded during shutdown still gets its answer and its
+ * audit event (without the drain, Camel stopped under calls in flight, which got 500s, and their
+ * security events found the audit sender closed).
  */
-public class TrafficServer implements AutoCloseable {
+public class TrafficServer implements AutoCloseable, SmartLifecycle {
     private static final Logger LOG = LoggerFactory.getLogger(TrafficServer.class);
+    /** Spring Boot's graceful shutdown phase of the web server: both ports drain together. */
+    public static final int PHASE = WebServerGracefulShutdownLifecycle.SMART_LIFECYCLE_PHASE;
+    static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(15);
+    private static final Buffer SHUTTING_DOWN = Buffer.buffer(
+            "{\"error\":\"temporarily_unavailable\",\"error_description\":\"the gateway is shutting down; try again\"}");
 
     private record Prefix(String prefix, Handler<HttpServerRequest> handler) {}
 
@@ -32,6 +55,13 @@ public class TrafficServer implements AutoCloseable {
     private final boolean batchFlushes;
     private final Map<String, Handler<HttpServerRequest>> exact = new ConcurrentHashMap<>();
     private final List<Prefix> prefixes = new CopyOnWriteArrayList<>();
+    private final Duration shutdownGrace;
+    /** Requests taken and not yet answered (or abandoned by their client). */
+    private final LongAdder inFlight = new LongAdder();
+    private final Handler<Void> requestEnded = v -> inFlight.decrement();
+    private volatile boolean draining;
+    private volatile boolean running;
+    private volatile boolean closed;
 
     /**
      * One server instance per event loop ({@code instances}), all on the same port: Vert.x shares
@@ -46,7 +76,14 @@ public class TrafficServer implements AutoCloseable {
     /** {@code batchFlushes}: answers flushed at the end of the event loop's I/O batch ({@link FlushBatching}). */
     public TrafficServer(Vertx vertx, String host, int port, int idleTimeoutSeconds, int instances,
                          boolean batchFlushes) {
+        this(vertx, host, port, idleTimeoutSeconds, instances, batchFlushes, DEFAULT_SHUTDOWN_GRACE);
+    }
+
+    /** {@code shutdownGrace}: how long a shutdown waits for the requests in flight. */
+    public TrafficServer(Vertx vertx, String host, int port, int idleTimeoutSeconds, int instances,
+                         boolean batchFlushes, Duration shutdownGrace) {
         this.batchFlushes = batchFlushes;
+        this.shutdownGrace = shutdownGrace;
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(host)
                 .setIdleTimeout(idleTimeoutSeconds)
@@ -130,11 +167,116 @@ public class TrafficServer implements AutoCloseable {
                     .end("{\"error\":\"not_found\",\"error_description\":\"nothing is served at this path\"}");
             return;
         }
+        // counted before the draining check: a drain that has begun either sees this request
+        // or this request sees the drain (both are volatile accesses)
+        inFlight.increment();
+        if (draining) {
+            inFlight.decrement();
+            refuse(request);
+            return;
+        }
+        // called once: when the answer is written, or when the connection closes before it
+        request.response().endHandler(requestEnded);
         handler.handle(request);
     }
 
+    /**
+     * 503 to a request that arrives while draining. An HTTP/1.x connection is closed after it (the
+     * client's next request goes elsewhere); an HTTP/2 connection may carry other streams still
+     * in flight, so it stays open until the port closes.
+     */
+    private static void refuse(HttpServerRequest request) {
+        HttpServerResponse response = request.response().setStatusCode(503)
+                .putHeader("Content-Type", "application/json");
+        if (request.version() == HttpVersion.HTTP_2) {
+            response.end(SHUTTING_DOWN);
+        } else {
+            response.putHeader("Connection", "close").end(SHUTTING_DOWN)
+                    .onComplete(v -> request.connection().close());
+        }
+    }
+
+    /** Whether a shutdown has begun: answers then ask their client to close the connection. */
+    public boolean draining() {
+        return draining;
+    }
+
+    /** Requests taken and not yet answered. */
+    public long inFlight() {
+        return inFlight.sum();
+    }
+
+    @Override
+    public void start() {
+        running = true;
+    }
+
+    @Override
+    public void stop() {
+        drain();
+    }
+
+    /** Drains on its own thread, so the management port's graceful shutdown runs alongside. */
+    @Override
+    public void stop(Runnable callback) {
+        Thread drainer = new Thread(() -> {
+            try {
+                drain();
+            } finally {
+                callback.run();
+            }
+        }, "caravan-traffic-drain");
+        drainer.setDaemon(true);
+        drainer.start();
+    }
+
+    /** Refuses new requests, waits (bounded) for those in flight, then closes the port. */
+    void drain() {
+        draining = true;
+        long deadline = System.nanoTime() + shutdownGrace.toNanos();
+        long left;
+        while ((left = inFlight.sum()) > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (left > 0) {
+            LOG.warn("traffic port closing with {} requests still in flight after {}", left, shutdownGrace);
+        }
+        running = false;
+        close();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        return PHASE;
+    }
+
+    /** Closes the port and its connections; off the event loop, returns once they are closed. */
     @Override
     public void close() {
-        servers.forEach(HttpServer::close);
+        if (closed) {
+            return;
+        }
+        closed = true;
+        draining = true;
+        List<Future<Void>> closing = servers.stream().map(HttpServer::close).toList();
+        if (!Context.isOnEventLoopThread()) {
+            try {
+                Future.all(closing).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                LOG.warn("traffic port did not close cleanly: {}", e.toString());
+            }
+        }
     }
 }

@@ -29,6 +29,16 @@ class GatewayErrorResponseTest {
     }
 
     @Test
+    void classifyWhenARouteRefusesTheExchangeThenUnavailableToRetry() {
+        // what Camel throws at a call that reaches a route while it stops (shutdown, file swap)
+        GatewayException error = GatewayErrorResponse.classify(new org.apache.camel.CamelExecutionException(
+                "stopping", null, new java.util.concurrent.RejectedExecutionException()));
+
+        assertThat(error.status()).isEqualTo(503);
+        assertThat(error.error()).isEqualTo("temporarily_unavailable");
+    }
+
+    @Test
     void classifyWhenSocketTimesOutThenGatewayTimeout() {
         GatewayException error = GatewayErrorResponse.classify(
                 new RuntimeException("wrapped", new SocketTimeoutException("Read timed out")));
