@@ -4,6 +4,7 @@ import dev.caravan.config.CaravanProperties;
 import dev.caravan.http.Cidr;
 import dev.caravan.http.FlushBatching;
 import dev.caravan.http.HeaderValueBytes;
+import dev.caravan.http.PooledWriteBuffers;
 import dev.caravan.http.HttpText;
 import dev.caravan.http.TrafficHeaderFilterStrategy;
 import io.vertx.core.Vertx;
@@ -67,7 +68,8 @@ public class BackendSecurityProfiles {
     }
 
     /**
-     * A pooled backend client: long header values written as bytes ({@link HeaderValueBytes}); with
+     * A pooled backend client: requests encoded into pooled direct buffers ({@link PooledWriteBuffers}),
+     * long header values written as bytes ({@link HeaderValueBytes}); with
      * {@code batchFlushes}, requests flushed at the end of the event loop's I/O batch.
      */
     private static HttpClient client(Vertx vertx, HttpClientOptions options, CaravanProperties.Gateway gateway,
@@ -75,6 +77,7 @@ public class BackendSecurityProfiles {
         return vertx.httpClientBuilder().with(options)
                 .with(new PoolOptions().setHttp1MaxSize(gateway.maxConnections()))
                 .withConnectHandler(connection -> {
+                    PooledWriteBuffers.install(connection);
                     HeaderValueBytes.install(connection);
                     if (batchFlushes) {
                         FlushBatching.install(connection);

@@ -112,9 +112,12 @@ public class TrafficServer implements AutoCloseable, SmartLifecycle {
             @Override
             public void start(Promise<Void> started) {
                 HttpServer server = vertx.createHttpServer(options).requestHandler(TrafficServer.this::dispatch);
-                if (batchFlushes) {
-                    server.connectionHandler(FlushBatching::install);
-                }
+                server.connectionHandler(connection -> {
+                    PooledWriteBuffers.install(connection);
+                    if (batchFlushes) {
+                        FlushBatching.install(connection);
+                    }
+                });
                 server.listen().onSuccess(s -> {
                     servers.add(s);
                     started.complete();
