@@ -131,6 +131,8 @@ public class CaravanHttpConsumer extends DefaultConsumer {
 
     private void dispatch(HttpServerRequest request, ReceivedBody body) {
         Exchange exchange = createExchange(false);
+        // a shutdown drain waits for this exchange, even if its client leaves (finish() ends it)
+        getEndpoint().getComponent().server().exchangeStarted();
         exchange.setPattern(ExchangePattern.InOut);
         SocketAddress remote = request.remoteAddress();
         exchange.setProperty(InboundRequest.PROPERTY, new InboundRequest(request.method().name(), request.path(),
@@ -261,7 +263,11 @@ public class CaravanHttpConsumer extends DefaultConsumer {
     }
 
     private void finish(Exchange exchange) {
-        doneUoW(exchange);
-        releaseExchange(exchange, false);
+        try {
+            doneUoW(exchange);
+            releaseExchange(exchange, false);
+        } finally {
+            getEndpoint().getComponent().server().exchangeFinished();
+        }
     }
 }

@@ -56,7 +56,11 @@ public class TrafficServer implements AutoCloseable, SmartLifecycle {
     private final Map<String, Handler<HttpServerRequest>> exact = new ConcurrentHashMap<>();
     private final List<Prefix> prefixes = new CopyOnWriteArrayList<>();
     private final Duration shutdownGrace;
-    /** Requests taken and not yet answered (or abandoned by their client). */
+    /**
+     * What a drain waits for: requests taken and not yet answered (or abandoned by their client),
+     * plus route exchanges not yet finished ({@link #exchangeStarted}), which go on after their
+     * client left (a password grant still issues its token and records it).
+     */
     private final LongAdder inFlight = new LongAdder();
     private final Handler<Void> requestEnded = v -> inFlight.decrement();
     private volatile boolean draining;
@@ -204,9 +208,23 @@ public class TrafficServer implements AutoCloseable, SmartLifecycle {
         return draining;
     }
 
-    /** Requests taken and not yet answered. */
+    /** Requests and route exchanges in flight. */
     public long inFlight() {
         return inFlight.sum();
+    }
+
+    /**
+     * A route exchange for a request began: a drain waits for {@link #exchangeFinished} too, not
+     * only for the request's answer. Called while the request is still counted (on its event
+     * loop, before anything is answered), so the count never drops to zero in between.
+     */
+    public void exchangeStarted() {
+        inFlight.increment();
+    }
+
+    /** The exchange {@link #exchangeStarted} counted is done: answered, failed or abandoned. */
+    public void exchangeFinished() {
+        inFlight.decrement();
     }
 
     @Override

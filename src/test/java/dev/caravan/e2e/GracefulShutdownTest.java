@@ -22,6 +22,8 @@ import dev.caravan.userstore.external.SecondaryStoreRepository;
 import dev.caravan.userstore.webservice.WebServiceSettings;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -35,11 +37,13 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * Stopping the gateway while calls are in flight (a rolling update): the API call and the
  * password grant already taken are answered, a request arriving meanwhile gets 503
- * {@code temporarily_unavailable}, no audit event is dropped, and the grant's security event is
- * stored exactly once (found after a restart on the same database and broker journal).
+ * {@code temporarily_unavailable}, a grant whose client left is still completed, no audit event
+ * is dropped, and each grant's security event is stored exactly once (found after a restart on
+ * the same database and broker journal).
  */
 class GracefulShutdownTest {
     private static final String REMOTE_USER = "remote-user";
+    private static final String LEAVING_USER = "leaving-user";
 
     @TempDir
     Path dir;
@@ -63,6 +67,20 @@ class GracefulShutdownTest {
         return Http.postForm(tokenUrl, Http.basic(world.consumerKey(), world.consumerSecret()),
                 Http.params("grant_type", "password", "username", username + "@" + world.organization().name(),
                         "password", password));
+    }
+
+    /** Sends a password grant over a socket and closes it as soon as the request is out. */
+    private static void abandonGrant(int port, Fixtures.World world, String username) throws Exception {
+        String form = Http.form(Http.params("grant_type", "password",
+                "username", username + "@" + world.organization().name(), "password", "leaving-Pa55word!"));
+        String request = "POST /oauth2/token HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Authorization: " + Http.basic(world.consumerKey(), world.consumerSecret()) + "\r\n"
+                + "Content-Type: application/x-www-form-urlencoded\r\n"
+                + "Content-Length: " + form.length() + "\r\n\r\n" + form;
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+        }
     }
 
     private static double dropped(MeterRegistry meters, String kind) {
@@ -101,6 +119,10 @@ class GracefulShutdownTest {
                     base + "/oauth2/token", world, REMOTE_USER, "remote-Pa55word!"));
             backend.take();
             authService.take();
+            // a client that gives up while its grant is being checked: the token is still issued
+            // (and recorded) after it left, and the stop waits for that too
+            abandonGrant(traffic.port(), world, LEAVING_USER);
+            authService.take();
 
             CompletableFuture<Void> stopping = CompletableFuture.runAsync(gateway::close);
             Poll.until(Duration.ofSeconds(10), traffic::draining, draining -> draining);
@@ -130,6 +152,8 @@ class GracefulShutdownTest {
                 assertThat(audit.find(new AuditRepository.Query(org, REMOTE_USER, AuditEventType.TOKEN_ISSUED,
                         null, null, 100))).hasSize(1).isEqualTo(issued);
                 assertThat(issued.get(0).detail()).doesNotContainValue("remote-Pa55word!");
+                assertThat(audit.find(new AuditRepository.Query(org, LEAVING_USER, AuditEventType.TOKEN_ISSUED,
+                        null, null, 100))).as("the grant whose client left").hasSize(1);
             }
         }
     }
