@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.caravan.testsupport.MediatorRig;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
@@ -16,7 +15,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,19 +22,8 @@ import org.junit.jupiter.api.Test;
  * backend client's. Many calls at once over a few connections (so writes really wait for the
  * end of a batch) must all be answered, each with its own answer.
  */
-class FlushBatchingTest {
+class FlushBatchingTest extends TrafficServerTestBase {
     private static final int CALLS = 300;
-
-    private final Vertx vertx = Vertx.vertx();
-    private TrafficServer server;
-
-    @AfterEach
-    void close() {
-        if (server != null) {
-            server.close();
-        }
-        vertx.close();
-    }
 
     @Test
     void batchedFlushesAnswerEveryCallWithItsOwnAnswer() throws Exception {

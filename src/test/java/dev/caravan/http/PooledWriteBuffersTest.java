@@ -6,7 +6,6 @@ import dev.caravan.testsupport.MediatorRig;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.buffer.impl.VertxByteBufAllocator;
 import io.vertx.core.http.HttpClient;
@@ -20,25 +19,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * Traffic and backend connections write through Vert.x's pooled allocator, and what they read
  * still reaches handlers as Vert.x's own unpooled copies.
  */
-class PooledWriteBuffersTest {
-    private final Vertx vertx = Vertx.vertx();
-    private TrafficServer server;
-
-    @AfterEach
-    void close() {
-        if (server != null) {
-            server.close();
-        }
-        vertx.close();
-    }
-
+class PooledWriteBuffersTest extends TrafficServerTestBase {
     private static ByteBufAllocator allocator(HttpConnection connection) {
         return ((ConnectionBase) connection).channel().config().getAllocator();
     }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.caravan.testsupport.Http;
 import dev.caravan.testsupport.Poll;
-import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -15,25 +14,13 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * Shutdown drains the traffic port: requests already taken are answered, new ones get 503 with
  * {@code Connection: close}, and the port closes once nothing is in flight (or the grace ran out).
  */
-class TrafficServerDrainTest {
-    private final Vertx vertx = Vertx.vertx();
-    private TrafficServer server;
-
-    @AfterEach
-    void close() {
-        if (server != null) {
-            server.close();
-        }
-        vertx.close();
-    }
-
+class TrafficServerDrainTest extends TrafficServerTestBase {
     /** A server whose {@code /slow} answers when the test releases it, and {@code /fast} at once. */
     private CountDownLatch serve(Duration grace) {
         server = new TrafficServer(vertx, "127.0.0.1", 0, 30, 1, true, grace);

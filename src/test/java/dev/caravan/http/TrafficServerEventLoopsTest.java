@@ -7,20 +7,12 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The traffic server spreads connections over every event loop, on one port (also when that port was 0). */
-class TrafficServerEventLoopsTest {
-    private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(3));
-    private TrafficServer server;
-
-    @AfterEach
-    void close() {
-        if (server != null) {
-            server.close();
-        }
-        vertx.close();
+class TrafficServerEventLoopsTest extends TrafficServerTestBase {
+    TrafficServerEventLoopsTest() {
+        super(new VertxOptions().setEventLoopPoolSize(3));
     }
 
     @Test
