@@ -2,17 +2,17 @@ package dev.caravan.http;
 
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Context;
-import io.vertx.core.Future;
 import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
-import io.vertx.core.buffer.Buffer;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -33,7 +33,8 @@ import org.springframework.context.SmartLifecycle;
  *
  * <p>Shutdown drains ({@link #stop(Runnable)}): from the moment the application starts closing,
  * a new request is answered {@code 503 temporarily_unavailable} (HTTP/1.x: and its connection closed),
- * while every request already taken finishes, for at most {@code caravan.traffic.shutdown-grace};
+ * while every request already taken and every route exchange already started finishes (an
+ * exchange also when its client has left), for at most {@code caravan.traffic.shutdown-grace};
  * then the port closes. This runs in the same lifecycle phase as Spring's graceful shutdown of
  * the management port, so before the audit publisher flushes and before Camel stops its
  * routes: a token issued or an API call forwarded during shutdown still gets its answer and its
