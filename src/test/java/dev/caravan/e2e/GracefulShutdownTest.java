@@ -91,7 +91,8 @@ class GracefulShutdownTest {
     @Test
     void callsInFlightAreAnsweredAndAuditedWhileTheGatewayStops() throws Exception {
         String database = "shutdown_" + System.nanoTime();
-        Duration slow = Duration.ofMillis(1500);
+        // long enough for the late call to arrive while the drain still waits, on a busy machine too
+        Duration slow = Duration.ofMillis(3000);
         try (TestBackend backend = new TestBackend().respond(200, "{\"from\":\"backend\"}").delay(slow);
              TestBackend authService = new TestBackend().respond(200, "{\"response\":{\"status\":\"true\"}}")
                      .delay(slow)) {
