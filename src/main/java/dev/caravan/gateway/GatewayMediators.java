@@ -116,7 +116,7 @@ public class GatewayMediators {
             }
             AccessTokenClaims claims;
             try {
-                claims = validateBearer(accessTokens, authorization);
+                claims = accessTokens.validate(authorization.substring(7).trim());
             } catch (InvalidTokenException e) {
                 throw GatewayException.invalidToken(e.getMessage());
             }
@@ -125,20 +125,6 @@ public class GatewayMediators {
             }
             exchange.setProperty(TOKEN, claims);
         };
-    }
-
-    /** The token after {@code "Bearer "} (surrounding white space ignored), validated in place. */
-    static AccessTokenClaims validateBearer(AccessTokens accessTokens, String authorization)
-            throws InvalidTokenException {
-        int from = 7;
-        int to = authorization.length();
-        while (from < to && authorization.charAt(from) <= ' ') {
-            from++;
-        }
-        while (to > from && authorization.charAt(to - 1) <= ' ') {
-            to--;
-        }
-        return accessTokens.validate(authorization, from, to);
     }
 
     /**
@@ -163,7 +149,7 @@ public class GatewayMediators {
             }
             AccessTokenClaims user;
             try {
-                user = validateBearer(accessTokens, value);
+                user = accessTokens.validate(value.substring(7).trim());
             } catch (InvalidTokenException e) {
                 throw GatewayException.invalidToken("X-Authorization: " + e.getMessage());
             }

@@ -122,22 +122,9 @@ public class AccessTokens {
 
     /** Signature, type, issuer, audience and lifetime; not revocation (see the revocation registry). */
     public AccessTokenClaims validate(String token) throws InvalidTokenException {
-        if (token == null) {
+        if (token == null || token.isEmpty() || token.length() > 8192) {
             throw new InvalidTokenException("malformed token");
         }
-        return validate(token, 0, token.length());
-    }
-
-    /**
-     * {@link #validate(String)} for the token that {@code text} holds from {@code from} to
-     * {@code to} (an {@code Authorization} value after {@code "Bearer "}).
-     */
-    public AccessTokenClaims validate(String text, int from, int to) throws InvalidTokenException {
-        int length = to - from;
-        if (length <= 0 || length > 8192) {
-            throw new InvalidTokenException("malformed token");
-        }
-        String token = from == 0 && to == text.length() ? text : text.substring(from, to);
         TokenKey key = new TokenKey(token);
         AccessTokenClaims cached = validated.getIfPresent(key);
         if (cached != null) {
