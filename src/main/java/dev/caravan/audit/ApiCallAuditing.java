@@ -11,10 +11,11 @@ import org.apache.camel.Processor;
 import org.springframework.stereotype.Component;
 
 /**
- * The last step of the API-call route, on success and in its error handler: one API_CALL event
+ * The last step of the API-call route, on success and in its error handler: one {@link ApiCall}
  * (API context and version, method, status, latency since the request arrived, the application
  * and end user when the token was valid), handed to {@link AuditPublisher#apiCall} without
- * waiting. Runs on the event loop; it reads exchange properties only and never throws.
+ * waiting. Runs on the event loop; it reads exchange properties only and never throws. The
+ * API_CALL event itself is built off the event loop, by the batcher's thread.
  */
 @Component("auditApiCall")
 public class ApiCallAuditing implements Processor {
@@ -30,38 +31,41 @@ public class ApiCallAuditing implements Processor {
             return;
         }
         try {
-            publisher.apiCall(event(exchange));
+            publisher.apiCall(call(exchange));
         } catch (RuntimeException e) {
             // an audit record is never worth failing an answered call
         }
     }
 
-    static AuditEvent event(Exchange exchange) {
-        AuditEvent.Builder event = AuditEvent.builder(AuditEventType.API_CALL);
+    static ApiCall call(Exchange exchange) {
+        String context = null;
+        String version = null;
         ResolvedApi resolved = exchange.getProperty(GatewayMediators.API, ResolvedApi.class);
         if (resolved != null) {
             ApiDefinition api = resolved.api();
-            event.detail(AuditDetail.API_CONTEXT, api.context()).detail(AuditDetail.API_VERSION, api.version());
+            context = api.context();
+            version = api.version();
         }
+        String organization = null;
+        String clientId = null;
+        String username = null;
         AccessTokenClaims token = exchange.getProperty(GatewayMediators.TOKEN, AccessTokenClaims.class);
         ClientApp client = exchange.getProperty(GatewayMediators.CLIENT, ClientApp.class);
         if (client != null) {
-            event.organization(client.organization()).clientId(client.application().consumerKey());
+            organization = client.organization();
+            clientId = client.application().consumerKey();
         } else if (token != null) {
-            event.organization(token.organization()).clientId(token.clientId());
+            organization = token.organization();
+            clientId = token.clientId();
         }
         if (token != null) {
-            event.username(token.username());
+            username = token.username();
         }
         InboundRequest request = exchange.getProperty(InboundRequest.PROPERTY, InboundRequest.class);
-        if (request != null && request.method().length() <= 16) {
-            event.detail(AuditDetail.METHOD, request.method());
-        }
+        String method = request != null && request.method().length() <= 16 ? request.method() : null;
         Object status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE);
-        if (status instanceof Number number) {
-            event.detail(AuditDetail.STATUS, number.longValue());
-        }
-        event.detail(AuditDetail.LATENCY_MS, exchange.getClock().elapsed());
-        return event.build();
+        return new ApiCall(System.currentTimeMillis(), organization, clientId, username, context, version, method,
+                status instanceof Number number ? number.intValue() : ApiCall.NO_STATUS,
+                exchange.getClock().elapsed());
     }
 }

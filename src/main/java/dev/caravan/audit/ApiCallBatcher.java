@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.LinkedHashMap;
-import java.util.Arrays;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -17,12 +16,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * API-call events between the gateway's event loops and the broker: {@link #offer} never
- * blocks (a full queue drops the event and counts it in {@code caravan.audit.dropped{kind=api_call}}),
- * and one background thread sends them as batches, one JSON array per message, whenever
- * {@code batchSize} events are waiting or {@code flushInterval} has passed since the first.
- * Batches are non-persistent messages: an API-call record lost in a broker crash is acceptable,
- * slowing every API call down to a journal write is not.
+ * API calls between the gateway's event loops and the broker: {@link #offer} never blocks (a
+ * full queue drops the call and counts it in {@code caravan.audit.dropped{kind=api_call}}), and
+ * one background thread turns them into API_CALL events and sends those as batches, one JSON
+ * array per message, whenever {@code batchSize} events are ready or {@code flushInterval} has
+ * passed since the first call of the batch. Aggregating (the default), calls of the same shape
+ * are folded into one event as they are taken from the queue, so a batch fills with distinct
+ * shapes, not calls. Batches are non-persistent messages: an API-call record lost in a broker
+ * crash is acceptable, slowing every API call down to a journal write is not.
  */
 final class ApiCallBatcher {
     static final String ROUTE = "direct:audit-api-calls";
@@ -30,7 +31,7 @@ final class ApiCallBatcher {
 
     private final ProducerTemplate producer;
     private final String endpoint;
-    private final ConcurrentLinkedQueue<AuditEvent> queue = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<ApiCall> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
     private final int capacity;
     private final int batchSize;
@@ -40,13 +41,13 @@ final class ApiCallBatcher {
     private volatile boolean running = true;
     private final boolean aggregate;
 
-    /** Sends batches to {@code endpoint} ({@link #ROUTE} in the gateway). */
+    /** Sends batches to {@code endpoint} ({@link #ROUTE} in the gateway), one event per call. */
     ApiCallBatcher(ProducerTemplate producer, String endpoint, int capacity, int batchSize, Duration flushInterval,
                    MeterRegistry meters) {
         this(producer, endpoint, capacity, batchSize, flushInterval, meters, false);
     }
 
-    /** With {@code aggregate}, each flush sends one event per distinct call shape (see {@link #aggregate}). */
+    /** With {@code aggregate}, one event per distinct call shape and batch (see {@link Folding}). */
     ApiCallBatcher(ProducerTemplate producer, String endpoint, int capacity, int batchSize, Duration flushInterval,
                    MeterRegistry meters, boolean aggregate) {
         this.aggregate = aggregate;
@@ -66,50 +67,40 @@ final class ApiCallBatcher {
     }
 
     /**
-     * Hands the event over without waiting and without waking the sender: the event loop only
+     * Hands the call over without waiting and without waking the sender: the event loop only
      * appends to a lock-free queue (a blocking queue would signal the sleeping sender on every
      * call, a futex system call and a context switch per API call). False (and counted) when full.
      */
-    boolean offer(AuditEvent event) {
+    boolean offer(ApiCall call) {
         if (queued.incrementAndGet() > capacity) {
             queued.decrementAndGet();
             dropped.increment();
             return false;
         }
-        queue.offer(event);
+        queue.offer(call);
         return true;
     }
 
     /** The sender looks at the queue on its own schedule: every flush interval, at most 100 ms apart. */
     private void drain() {
-        List<AuditEvent> batch = new ArrayList<>(batchSize);
+        Batch batch = aggregate ? new Folding() : new Listing();
         long deadline = 0;
         long tick = Math.min(flushNanos, TimeUnit.MILLISECONDS.toNanos(100));
         while (true) {
             boolean stopping = !running;
-            AuditEvent event;
-            while ((event = queue.poll()) != null) {
+            ApiCall call;
+            while ((call = queue.poll()) != null) {
                 queued.decrementAndGet();
                 if (batch.isEmpty()) {
                     deadline = System.nanoTime() + flushNanos;
                 }
-                batch.add(event);
-                if (batch.size() < batchSize) {
-                    continue;
+                batch.add(call);
+                if (batch.events() >= batchSize) {
+                    send(batch);
                 }
-                // aggregating, a full batch is folded and kept until the flush interval ends
-                if (aggregate && !stopping && System.nanoTime() < deadline) {
-                    batch = aggregate(batch);
-                    if (batch.size() < batchSize / 2) {
-                        continue;
-                    }
-                }
-                send(aggregate ? aggregate(batch) : batch);
-                batch = new ArrayList<>(batchSize);
             }
             if (!batch.isEmpty() && (stopping || System.nanoTime() - deadline >= 0)) {
-                send(aggregate ? aggregate(batch) : batch);
-                batch = new ArrayList<>(batchSize);
+                send(batch);
             }
             if (stopping) {
                 return;
@@ -118,59 +109,135 @@ final class ApiCallBatcher {
         }
     }
 
-    /**
-     * Folds events of the same organization, application, user, API, version, method and status
-     * into one, stamped with the first one's time, carrying {@code count} and the mean
-     * {@code latency_ms}. Events already folded count with their own {@code count}.
-     */
-    static List<AuditEvent> aggregate(List<AuditEvent> events) {
-        Map<List<String>, long[]> totals = new LinkedHashMap<>();
-        Map<List<String>, AuditEvent> firsts = new LinkedHashMap<>();
-        for (AuditEvent e : events) {
-            List<String> key = Arrays.asList(e.organization(), e.clientId(), e.username(),
-                    e.detail(AuditDetail.API_CONTEXT), e.detail(AuditDetail.API_VERSION),
-                    e.detail(AuditDetail.METHOD), e.detail(AuditDetail.STATUS));
-            long count = number(e.detail(AuditDetail.COUNT), 1);
-            long latency = number(e.detail(AuditDetail.LATENCY_MS), 0);
-            long[] total = totals.computeIfAbsent(key, k -> new long[2]);
-            total[0] += count;
-            total[1] += latency * count;
-            firsts.putIfAbsent(key, e);
+    /** The events of {@code calls} as the aggregating batcher sends them (for tests). */
+    static List<AuditEvent> aggregate(List<ApiCall> calls) {
+        Folding folding = new Folding();
+        calls.forEach(folding::add);
+        return folding.take(new long[1]);
+    }
+
+    /** Sends the batch's events and empties it; what cannot be sent is counted as dropped. */
+    private void send(Batch batch) {
+        long[] unusable = new long[1];
+        long calls = batch.calls();
+        List<AuditEvent> events = batch.take(unusable);
+        if (unusable[0] > 0) {
+            dropped.increment(unusable[0]);
+            LOG.warn("{} API calls not audited: a value cannot be put in an audit event", unusable[0]);
         }
-        List<AuditEvent> folded = new ArrayList<>(totals.size());
-        totals.forEach((key, total) -> {
-            AuditEvent first = firsts.get(key);
-            AuditEvent.Builder b = AuditEvent.builder(AuditEventType.API_CALL).time(first.time())
-                    .organization(first.organization()).clientId(first.clientId()).username(first.username());
-            for (AuditDetail d : new AuditDetail[] {AuditDetail.API_CONTEXT, AuditDetail.API_VERSION,
-                    AuditDetail.METHOD, AuditDetail.STATUS}) {
-                if (first.detail(d) != null) {
-                    b.detail(d, first.detail(d));
+        if (events.isEmpty()) {
+            return;
+        }
+        try {
+            producer.sendBody(endpoint, AuditJson.writeAll(events));
+        } catch (RuntimeException e) {
+            dropped.increment(calls - unusable[0]);
+            LOG.warn("{} API calls not audited: the broker did not take their events ({})", calls - unusable[0],
+                    e.getClass().getName());
+        }
+    }
+
+    /** Calls taken from the queue and not sent yet. */
+    private interface Batch {
+        void add(ApiCall call);
+
+        /** Events the batch would send now. */
+        int events();
+
+        /** Calls the batch holds. */
+        long calls();
+
+        boolean isEmpty();
+
+        /** The batch's events, emptying it; calls whose event could not be built are added to {@code unusable[0]}. */
+        List<AuditEvent> take(long[] unusable);
+    }
+
+    /** One event per call. */
+    private static final class Listing implements Batch {
+        private List<ApiCall> calls = new ArrayList<>();
+
+        @Override
+        public void add(ApiCall call) {
+            calls.add(call);
+        }
+
+        @Override
+        public int events() {
+            return calls.size();
+        }
+
+        @Override
+        public long calls() {
+            return calls.size();
+        }
+
+        @Override
+        public boolean isEmpty() {
+            return calls.isEmpty();
+        }
+
+        @Override
+        public List<AuditEvent> take(long[] unusable) {
+            List<AuditEvent> events = new ArrayList<>(calls.size());
+            for (ApiCall call : calls) {
+                try {
+                    events.add(call.toEvent());
+                } catch (IllegalArgumentException e) {
+                    unusable[0]++;
                 }
             }
-            folded.add(b.detail(AuditDetail.COUNT, total[0]).detail(AuditDetail.LATENCY_MS, total[1] / total[0]).build());
-        });
-        return folded;
-    }
-
-    private static long number(String text, long fallback) {
-        if (text == null) {
-            return fallback;
-        }
-        try {
-            return Long.parseLong(text);
-        } catch (NumberFormatException e) {
-            return fallback;
+            calls = new ArrayList<>();
+            return events;
         }
     }
 
-    private void send(List<AuditEvent> batch) {
-        try {
-            producer.sendBody(endpoint, AuditJson.writeAll(batch));
-        } catch (RuntimeException e) {
-            dropped.increment(batch.size());
-            LOG.warn("{} API-call audit events dropped: the broker did not take them ({})", batch.size(),
-                    e.getClass().getName());
+    /**
+     * Calls of the same organization, application, user, API, version, method and status folded
+     * into one event, stamped with the first one's time, carrying {@code count} and the mean
+     * {@code latency_ms}.
+     */
+    private static final class Folding implements Batch {
+        /** Per shape: time of the first call, calls, sum of latencies. */
+        private Map<ApiCall.Shape, long[]> folded = new LinkedHashMap<>();
+        private long calls;
+
+        @Override
+        public void add(ApiCall call) {
+            long[] total = folded.computeIfAbsent(call.shape(), k -> new long[] {call.epochMillis(), 0, 0});
+            total[1]++;
+            total[2] += call.latencyMs();
+            calls++;
+        }
+
+        @Override
+        public int events() {
+            return folded.size();
+        }
+
+        @Override
+        public long calls() {
+            return calls;
+        }
+
+        @Override
+        public boolean isEmpty() {
+            return folded.isEmpty();
+        }
+
+        @Override
+        public List<AuditEvent> take(long[] unusable) {
+            List<AuditEvent> events = new ArrayList<>(folded.size());
+            folded.forEach((shape, total) -> {
+                try {
+                    events.add(shape.event(total[0], total[2] / total[1], total[1]));
+                } catch (IllegalArgumentException e) {
+                    unusable[0] += total[1];
+                }
+            });
+            folded = new LinkedHashMap<>();
+            calls = 0;
+            return events;
         }
     }
 

@@ -11,7 +11,8 @@ import org.springframework.stereotype.Component;
  * Where every audit event starts. {@link #security} is for the token path and the admin API: the
  * event goes to the durable queue {@code caravan.audit.security} and the caller waits (bounded)
  * for the broker to accept it. {@link #apiCall} is for the gateway's hot path: it only puts the
- * event in a bounded in-memory queue and never waits. Both never throw.
+ * call's record in a bounded in-memory queue (its event is built later, off the event loop) and
+ * never waits. Both never throw.
  */
 @Component
 public class AuditPublisher implements SmartLifecycle {
@@ -50,15 +51,15 @@ public class AuditPublisher implements SmartLifecycle {
         return security.send(event);
     }
 
-    /** Queues an API-call event without waiting; false when auditing is off or the queue is full (counted). */
-    public boolean apiCall(AuditEvent event) {
+    /** Queues an API call's record without waiting; false when auditing is off or the queue is full (counted). */
+    public boolean apiCall(ApiCall call) {
         if (!properties.enabled() || !properties.apiCalls().enabled()) {
             return false;
         }
-        return apiCalls.offer(event);
+        return apiCalls.offer(call);
     }
 
-    /** Whether API calls are audited at all, so the gateway can skip building events. */
+    /** Whether API calls are audited at all, so the gateway can skip taking their records. */
     public boolean auditsApiCalls() {
         return properties.enabled() && properties.apiCalls().enabled();
     }

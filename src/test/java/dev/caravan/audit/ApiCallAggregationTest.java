@@ -2,47 +2,72 @@ package dev.caravan.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ApiCallAggregationTest {
+    private static final long T0 = 1_790_000_000_000L;
 
-    private static AuditEvent call(String user, String status, long latency) {
-        return AuditEvent.builder(AuditEventType.API_CALL).organization("acme").clientId("app").username(user)
-                .detail(AuditDetail.API_CONTEXT, "/weather").detail(AuditDetail.API_VERSION, "1.0.0")
-                .detail(AuditDetail.METHOD, "GET").detail(AuditDetail.STATUS, status)
-                .detail(AuditDetail.LATENCY_MS, latency).build();
+    private static ApiCall call(long at, String user, int status, long latency) {
+        return new ApiCall(at, "acme", "app", user, "/weather", "1.0.0", "GET", status, latency);
     }
 
     @Test
     void callsOfTheSameShapeFoldIntoOneEventWithCountAndMeanLatency() {
-        List<AuditEvent> calls = List.of(call("ana", "200", 2), call("ana", "200", 4), call("bob", "200", 10),
-                call("ana", "401", 1), call("ana", "200", 6));
+        List<ApiCall> calls = List.of(call(T0, "ana", 200, 2), call(T0 + 5, "ana", 200, 4), call(T0 + 6, "bob", 200, 10),
+                call(T0 + 7, "ana", 401, 1), call(T0 + 9, "ana", 200, 6));
 
         List<AuditEvent> folded = ApiCallBatcher.aggregate(calls);
 
         assertThat(folded).hasSize(3);
         AuditEvent ana200 = folded.get(0);
+        assertThat(ana200.type()).isEqualTo(AuditEventType.API_CALL);
+        assertThat(ana200.organization()).isEqualTo("acme");
+        assertThat(ana200.clientId()).isEqualTo("app");
         assertThat(ana200.username()).isEqualTo("ana");
+        assertThat(ana200.detail(AuditDetail.API_CONTEXT)).isEqualTo("/weather");
+        assertThat(ana200.detail(AuditDetail.API_VERSION)).isEqualTo("1.0.0");
+        assertThat(ana200.detail(AuditDetail.METHOD)).isEqualTo("GET");
         assertThat(ana200.detail(AuditDetail.STATUS)).isEqualTo("200");
         assertThat(ana200.detail(AuditDetail.COUNT)).isEqualTo("3");
         assertThat(ana200.detail(AuditDetail.LATENCY_MS)).isEqualTo("4");
-        assertThat(ana200.time()).isEqualTo(calls.get(0).time());
+        assertThat(ana200.time()).as("the first call's time").isEqualTo(Instant.ofEpochMilli(T0));
         assertThat(folded.get(1).username()).isEqualTo("bob");
+        assertThat(folded.get(1).detail(AuditDetail.COUNT)).isEqualTo("1");
         assertThat(folded.get(2).detail(AuditDetail.STATUS)).isEqualTo("401");
+        assertThat(folded).extracting(AuditEvent::id).doesNotHaveDuplicates();
     }
 
     @Test
-    void foldingAgainKeepsTheCounts() {
-        List<AuditEvent> first = ApiCallBatcher.aggregate(List.of(call("ana", "200", 2), call("ana", "200", 4)));
-        List<AuditEvent> more = new ArrayList<>(first);
-        more.add(call("ana", "200", 9));
+    void aCallRefusedBeforeAnApiOrAnAnswerMatchedKeepsOnlyWhatIsKnown() {
+        ApiCall unknown = new ApiCall(T0, null, null, null, null, null, "GET", ApiCall.NO_STATUS, 3);
 
-        List<AuditEvent> folded = ApiCallBatcher.aggregate(more);
+        AuditEvent event = unknown.toEvent();
 
-        assertThat(folded).hasSize(1);
-        assertThat(folded.get(0).detail(AuditDetail.COUNT)).isEqualTo("3");
-        assertThat(folded.get(0).detail(AuditDetail.LATENCY_MS)).isEqualTo("5");
+        assertThat(event.organization()).isNull();
+        assertThat(event.username()).isNull();
+        assertThat(event.detail()).containsOnlyKeys("method", "latency_ms");
+        assertThat(event.time()).isEqualTo(Instant.ofEpochMilli(T0));
+    }
+
+    @Test
+    void oneEventPerCallCarriesItsOwnLatencyAndNoCount() {
+        AuditEvent event = call(T0, "ana", 200, 7).toEvent();
+
+        assertThat(event.detail(AuditDetail.LATENCY_MS)).isEqualTo("7");
+        assertThat(event.detail(AuditDetail.STATUS)).isEqualTo("200");
+        assertThat(event.detail(AuditDetail.COUNT)).isNull();
+    }
+
+    @Test
+    void aCallWhoseValueNoEventMayHoldIsLeftOutOfTheBatchNotTheOthers() {
+        List<AuditEvent> folded = ApiCallBatcher.aggregate(List.of(call(T0, "ana", 200, 1),
+                call(T0, "eve\nforged", 200, 1), call(T0, "ana", 200, 3)));
+
+        assertThat(folded).singleElement().satisfies(event -> {
+            assertThat(event.username()).isEqualTo("ana");
+            assertThat(event.detail(AuditDetail.COUNT)).isEqualTo("2");
+        });
     }
 }

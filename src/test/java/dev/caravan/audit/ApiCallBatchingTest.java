@@ -47,9 +47,12 @@ class ApiCallBatchingTest extends CaravanTestBase {
     @Autowired
     ProducerTemplate producer;
 
-    private static AuditEvent call(String org) {
-        return AuditEvent.builder(AuditEventType.API_CALL).organization(org)
-                .detail(AuditDetail.API_CONTEXT, "/batched").detail(AuditDetail.STATUS, 200).build();
+    private static ApiCall call(String org) {
+        return call(org, null);
+    }
+
+    private static ApiCall call(String org, String username) {
+        return new ApiCall(System.currentTimeMillis(), org, null, username, "/batched", null, "GET", 200, 1);
     }
 
     private double dropped() {
@@ -61,8 +64,9 @@ class ApiCallBatchingTest extends CaravanTestBase {
     void apiCallEventsTravelSeveralToAMessageAsJsonArraysAndAPartialBatchAfterTheFlushInterval() throws Exception {
         String org = "batch_" + UUID.randomUUID().toString().substring(0, 8);
         String queue = "test.api-calls." + UUID.randomUUID();
+        SimpleMeterRegistry batcherMeters = new SimpleMeterRegistry();
         ApiCallBatcher batcher = new ApiCallBatcher(producer, "jms:queue:" + queue + "?deliveryPersistent=false",
-                100, 10, Duration.ofMillis(300), new SimpleMeterRegistry());
+                100, 10, Duration.ofMillis(300), batcherMeters);
         batcher.start();
         try (Connection connection = AuditTestBase.rawConnectionFactory(jmsConnectionFactory).createConnection();
              Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
@@ -71,6 +75,8 @@ class ApiCallBatchingTest extends CaravanTestBase {
             for (int i = 0; i < 25; i++) {
                 assertThat(batcher.offer(call(org))).isTrue();
             }
+            // a value no audit event may hold: that call is counted as dropped, the others still go
+            assertThat(batcher.offer(call(org, "eve\r\nforged"))).isTrue();
 
             List<List<AuditEvent>> batches = new ArrayList<>();
             long deadline = System.nanoTime() + WAIT.toNanos();
@@ -87,6 +93,8 @@ class ApiCallBatchingTest extends CaravanTestBase {
             assertThat(batches).allSatisfy(batch -> assertThat(batch).hasSizeBetween(1, 10)
                     .allSatisfy(event -> assertThat(event.organization()).isEqualTo(org)));
             assertThat(batches.size()).as("messages for 25 events in batches of at most 10").isBetween(3, 12);
+            Poll.until(WAIT, () -> batcherMeters.find("caravan.audit.dropped").tag("kind", "api_call").counter().count(),
+                    count -> count == 1.0);
         } finally {
             batcher.close(Duration.ofSeconds(5));
         }
