@@ -137,57 +137,64 @@ final class ApiCallBatcher {
         }
     }
 
-    /** Calls taken from the queue and not sent yet. */
-    private interface Batch {
-        void add(ApiCall call);
+    /** Calls taken from the queue and not sent yet; counted here, kept by the kind of batch. */
+    private abstract static class Batch {
+        private long calls;
 
-        /** Events the batch would send now. */
-        int events();
+        final void add(ApiCall call) {
+            calls++;
+            keep(call);
+        }
 
         /** Calls the batch holds. */
-        long calls();
+        final long calls() {
+            return calls;
+        }
 
-        boolean isEmpty();
+        final boolean isEmpty() {
+            return calls == 0;
+        }
 
         /** The batch's events, emptying it; calls whose event could not be built are added to {@code unusable[0]}. */
-        List<AuditEvent> take(long[] unusable);
+        final List<AuditEvent> take(long[] unusable) {
+            calls = 0;
+            return events(unusable);
+        }
+
+        abstract void keep(ApiCall call);
+
+        /** Events the batch would send now. */
+        abstract int events();
+
+        /** The kept calls' events, forgetting the calls. */
+        abstract List<AuditEvent> events(long[] unusable);
     }
 
     /** One event per call. */
-    private static final class Listing implements Batch {
-        private List<ApiCall> calls = new ArrayList<>();
+    private static final class Listing extends Batch {
+        private List<ApiCall> kept = new ArrayList<>();
 
         @Override
-        public void add(ApiCall call) {
-            calls.add(call);
+        void keep(ApiCall call) {
+            kept.add(call);
         }
 
         @Override
-        public int events() {
-            return calls.size();
+        int events() {
+            return kept.size();
         }
 
         @Override
-        public long calls() {
-            return calls.size();
-        }
-
-        @Override
-        public boolean isEmpty() {
-            return calls.isEmpty();
-        }
-
-        @Override
-        public List<AuditEvent> take(long[] unusable) {
-            List<AuditEvent> events = new ArrayList<>(calls.size());
-            for (ApiCall call : calls) {
+        List<AuditEvent> events(long[] unusable) {
+            List<AuditEvent> events = new ArrayList<>(kept.size());
+            for (ApiCall call : kept) {
                 try {
                     events.add(call.toEvent());
                 } catch (IllegalArgumentException e) {
                     unusable[0]++;
                 }
             }
-            calls = new ArrayList<>();
+            kept = new ArrayList<>();
             return events;
         }
     }
@@ -197,36 +204,24 @@ final class ApiCallBatcher {
      * into one event, stamped with the first one's time, carrying {@code count} and the mean
      * {@code latency_ms}.
      */
-    private static final class Folding implements Batch {
+    private static final class Folding extends Batch {
         /** Per shape: time of the first call, calls, sum of latencies. */
         private Map<ApiCall.Shape, long[]> folded = new LinkedHashMap<>();
-        private long calls;
 
         @Override
-        public void add(ApiCall call) {
+        void keep(ApiCall call) {
             long[] total = folded.computeIfAbsent(call.shape(), k -> new long[] {call.epochMillis(), 0, 0});
             total[1]++;
             total[2] += call.latencyMs();
-            calls++;
         }
 
         @Override
-        public int events() {
+        int events() {
             return folded.size();
         }
 
         @Override
-        public long calls() {
-            return calls;
-        }
-
-        @Override
-        public boolean isEmpty() {
-            return folded.isEmpty();
-        }
-
-        @Override
-        public List<AuditEvent> take(long[] unusable) {
+        List<AuditEvent> events(long[] unusable) {
             List<AuditEvent> events = new ArrayList<>(folded.size());
             folded.forEach((shape, total) -> {
                 try {
@@ -236,7 +231,6 @@ final class ApiCallBatcher {
                 }
             });
             folded = new LinkedHashMap<>();
-            calls = 0;
             return events;
         }
     }
