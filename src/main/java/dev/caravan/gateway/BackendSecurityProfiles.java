@@ -7,6 +7,7 @@ import dev.caravan.http.HeaderValueBytes;
 import dev.caravan.http.PooledWriteBuffers;
 import dev.caravan.http.HttpText;
 import dev.caravan.http.TrafficHeaderFilterStrategy;
+import dev.caravan.http.TrafficServerConfiguration;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -28,26 +29,32 @@ import org.springframework.stereotype.Component;
 /**
  * The backend security profiles of {@code caravan.backend-security}, checked and built once at
  * start-up: a bad profile stops start-up with a message naming its key. Owns the Vert.x HTTP
- * clients the forwarder uses: one shared client for plain backends and one per TLS profile
- * (its own key store and trust store, its own connection pool).
+ * clients the forwarder uses: one for plain backends and one per TLS profile (its own key store
+ * and trust store, its own connection pools), each with a pool per event loop ({@link BackendClient}).
  */
 @Component
 @EnableConfigurationProperties(BackendSecurityProperties.class)
 public class BackendSecurityProfiles {
 
     /** A profile ready for the hot path: header values computed, client built. */
-    public record Compiled(String name, String authorization, String headerName, String headerValue, HttpClient client) {}
+    public record Compiled(String name, String authorization, String headerName, String headerValue, BackendClient backend) {
+        /** The profile's client for the calling event loop. */
+        public HttpClient client() {
+            return backend.current();
+        }
+    }
 
-    private final HttpClient defaultClient;
+    private final BackendClient defaultClient;
     private final Map<String, Compiled> profiles = new HashMap<>();
     private final List<Cidr> trustedProxies;
 
     public BackendSecurityProfiles(Vertx caravanVertx, CaravanProperties properties, BackendSecurityProperties settings) {
         CaravanProperties.Gateway gateway = properties.gateway();
         boolean batchFlushes = properties.traffic().batchFlushes();
-        this.defaultClient = client(caravanVertx, baseOptions(gateway), gateway, batchFlushes);
+        int eventLoops = TrafficServerConfiguration.eventLoops(properties);
+        this.defaultClient = client(caravanVertx, baseOptions(gateway), gateway, batchFlushes, eventLoops);
         settings.backendSecurity().forEach((name, profile) ->
-                profiles.put(name, compile(caravanVertx, gateway, batchFlushes, name, profile)));
+                profiles.put(name, compile(caravanVertx, gateway, batchFlushes, eventLoops, name, profile)));
         this.trustedProxies = settings.trustedProxies().stream().map(cidr -> {
             String problem = Cidr.problem(cidr);
             if (problem != null) {
@@ -68,13 +75,13 @@ public class BackendSecurityProfiles {
     }
 
     /**
-     * A pooled backend client: requests encoded into pooled direct buffers ({@link PooledWriteBuffers}),
+     * Pooled backend clients, one per event loop: requests encoded into pooled direct buffers ({@link PooledWriteBuffers}),
      * long header values written as bytes ({@link HeaderValueBytes}); with
      * {@code batchFlushes}, requests flushed at the end of the event loop's I/O batch.
      */
-    private static HttpClient client(Vertx vertx, HttpClientOptions options, CaravanProperties.Gateway gateway,
-                                     boolean batchFlushes) {
-        return vertx.httpClientBuilder().with(options)
+    private static BackendClient client(Vertx vertx, HttpClientOptions options, CaravanProperties.Gateway gateway,
+                                        boolean batchFlushes, int eventLoops) {
+        return new BackendClient(eventLoops, () -> vertx.httpClientBuilder().with(new HttpClientOptions(options))
                 .with(new PoolOptions().setHttp1MaxSize(gateway.maxConnections()))
                 .withConnectHandler(connection -> {
                     PooledWriteBuffers.install(connection);
@@ -83,11 +90,12 @@ public class BackendSecurityProfiles {
                         FlushBatching.install(connection);
                     }
                 })
-                .build();
+                .build());
     }
 
+    /** The client for plain backends of the calling event loop (off the event loops: a shared one). */
     public HttpClient defaultClient() {
-        return defaultClient;
+        return defaultClient.current();
     }
 
     public boolean exists(String name) {
@@ -106,7 +114,7 @@ public class BackendSecurityProfiles {
         return trustedProxies;
     }
 
-    private Compiled compile(Vertx vertx, CaravanProperties.Gateway gateway, boolean batchFlushes, String name,
+    private Compiled compile(Vertx vertx, CaravanProperties.Gateway gateway, boolean batchFlushes, int eventLoops, String name,
                              BackendSecurityProperties.Profile profile) {
         String key = "caravan.backend-security." + name;
         if (!Pattern.matches("[A-Za-z0-9._-]{1,100}", name)) {
@@ -143,7 +151,7 @@ public class BackendSecurityProfiles {
                 throw new IllegalStateException(key + ".header.value: must be non-empty without control characters");
             }
         }
-        HttpClient client = defaultClient;
+        BackendClient client = defaultClient;
         if (profile.tls() != null) {
             BackendSecurityProperties.Tls tls = profile.tls();
             HttpClientOptions options = baseOptions(gateway).setVerifyHost(tls.verifyHost());
@@ -157,7 +165,7 @@ public class BackendSecurityProfiles {
                 options.setTrustOptions(new KeyStoreOptions().setType(tls.trustStoreType()).setPath(tls.trustStore())
                         .setPassword(tls.trustStorePassword()));
             }
-            client = client(vertx, options, gateway, batchFlushes);
+            client = client(vertx, options, gateway, batchFlushes, eventLoops);
         }
         return new Compiled(name, authorization, headerName, headerValue, client);
     }

@@ -30,7 +30,8 @@ public class TrafficServerConfiguration {
         return vertx;
     }
 
-    static int eventLoops(CaravanProperties properties) {
+    /** The number of event loops: {@code caravan.traffic.event-loops}, 0 meaning one per core. */
+    public static int eventLoops(CaravanProperties properties) {
         int configured = properties.traffic().eventLoops();
         return configured > 0 ? configured : Math.max(1, Runtime.getRuntime().availableProcessors());
     }
