@@ -29,6 +29,13 @@ for name, rs in runs.items():
     print(f"| {label} | {mean('rps'):.0f} | {mean('p50'):.2f} | {mean('p99'):.2f} | {total('non2xx')} "
           f"| {total('errors')} | {total('total')} |")
 print()
+
+
+def cpu_us(rs):
+    requests = sum(r["total"] for r in rs)
+    return 1e6 * sum(r["ticks"] for r in rs) / TICKS / requests if requests else float("nan")
+
+
 proxy, api = runs.get("nginx-proxy"), runs.get("caravan-api")
 if proxy and api:
     pairs = list(zip(proxy, api))
@@ -41,12 +48,20 @@ if proxy and api:
     print(f"- Caravan API call / nginx proxy, p99 latency: **{statistics.fmean(latency):.2f}** "
           f"(rounds: {per_round}; target <= 3.0)")
 
-    def cpu_us(rs):
-        requests = sum(r["total"] for r in rs)
-        return 1e6 * sum(r["ticks"] for r in rs) / TICKS / requests if requests else float("nan")
     if all(r["ticks"] for r in proxy + api):
         print(f"- CPU time per request (user + system, whole process): nginx proxy {cpu_us(proxy):.1f} us, "
               f"Caravan {cpu_us(api):.1f} us (ratio {cpu_us(api) / cpu_us(proxy):.2f})")
+base = runs.get("caravan-baseline")
+if api and base:
+    # another build of Caravan measured in the same rounds (BASELINE_JAR)
+    pairs = list(zip(base, api))
+    throughput = [a["rps"] / b["rps"] for b, a in pairs if b["rps"] > 0]
+    print(f"- this build / baseline build, throughput: **{statistics.fmean(throughput):.3f}** "
+          f"(rounds: {', '.join(f'{t:.2f}' for t in throughput)})")
+    if all(r["ticks"] for r in base + api):
+        cpu = [cpu_us([a]) / cpu_us([b]) for b, a in pairs]
+        print(f"- this build / baseline build, CPU time per request: **{statistics.fmean(cpu):.3f}** "
+              f"(rounds: {', '.join(f'{c:.2f}' for c in cpu)}; {cpu_us(api):.1f} us against {cpu_us(base):.1f} us)")
 for name, target in (("token-client-credentials", 1500), ("token-refresh", 1000)):
     if name in runs:
         print(f"- {name}: {runs[name][0]['rps']:.0f}/s (target >= {target}/s)")

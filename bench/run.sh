@@ -97,45 +97,60 @@ CONF
 # One event loop: on a 2-core machine where wrk and the nginx backend take the other core, one
 # loop served as many calls as two (27.0k req/s each) with a p99 of 5.2 ms instead of 8.8 ms.
 # Caravan's own default is one loop per core (EVENT_LOOPS=0 measures that).
-java -Xms${HEAP} -Xmx${HEAP} -XX:+UseParallelGC ${CARAVAN_JAVA_OPTS:-} -jar "$JAR" \
-  --caravan.traffic.host=127.0.0.1 --caravan.traffic.port=$TRAFFIC_PORT --server.port=$ADMIN_PORT \
-  --caravan.admin.password="$ADMIN_PASSWORD" \
-  --spring.datasource.url="jdbc:h2:file:$WORK/caravan-db;DB_CLOSE_ON_EXIT=FALSE" \
-  --caravan.broker.data-dir="$WORK/artemis" --caravan.broker.tcp.enabled=false \
-  --caravan.secrets.key-file="$WORK/secret.key" \
-  --caravan.traffic.event-loops=${EVENT_LOOPS:-1} \
-  --logging.file.name="$WORK/caravan.log" --logging.level.root=WARN ${CARAVAN_ARGS:-} \
-  > "$WORK/caravan.out" 2>&1 &
-CARAVAN_PID=$!
-PIDS+=("$CARAVAN_PID")
-for _ in $(seq 1 120); do
-  curl -sf "http://127.0.0.1:$ADMIN_PORT/actuator/health" >/dev/null 2>&1 && break
-  kill -0 "$CARAVAN_PID" 2>/dev/null || { echo "caravan did not start:"; tail -40 "$WORK/caravan.out"; exit 1; }
-  sleep 1
-done
-
-# ---- seed through the admin API
-ADMIN=(-sf -u "admin:$ADMIN_PASSWORD" -H 'Content-Type: application/json')
-A="http://127.0.0.1:$ADMIN_PORT/api/v1"
 json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
-curl "${ADMIN[@]}" -X POST "$A/organizations" -d '{"name":"bench","displayName":"Benchmark"}' >/dev/null
-curl "${ADMIN[@]}" -X POST "$A/organizations/bench/users" \
-  -d '{"username":"dev","password":"dev-bench-password","roles":["subscriber","publisher"]}' >/dev/null
-curl "${ADMIN[@]}" -X POST "$A/organizations/bench/users" -d '{"username":"jane","password":"jane-bench-password","roles":[]}' >/dev/null
-APP=$(curl "${ADMIN[@]}" -X POST "$A/organizations/bench/applications" -d '{"name":"benchapp","owner":"dev"}')
-KEY=$(echo "$APP" | json "['consumerKey']"); SECRET=$(echo "$APP" | json "['consumerSecret']")
-API_ID=$(curl "${ADMIN[@]}" -X POST "$A/organizations/bench/apis" \
-  -d "{\"name\":\"bench\",\"context\":\"/bench\",\"version\":\"1.0\",\"backendUrl\":\"http://127.0.0.1:$BACKEND_PORT/data\",\"tiers\":[\"Gold\"],\"policy\":{\"mediation\":{\"request\":[\"swap-authorization-headers\"]}}}" \
-  | json "['id']")
-curl "${ADMIN[@]}" -X POST "$A/organizations/bench/applications/benchapp/subscriptions" \
-  -d "{\"apiId\":\"$API_ID\",\"tier\":\"Gold\"}" >/dev/null
-T="http://127.0.0.1:$TRAFFIC_PORT"
-TOKEN=$(curl -sf -u "$KEY:$SECRET" -d grant_type=password -d username=jane@bench -d password=jane-bench-password \
-  "$T/oauth2/token" | json "['access_token']")
-# the benchmark API carries the swap-authorization-headers mediator (X-Authorization pattern)
+# start_caravan JAR TRAFFIC_PORT ADMIN_PORT DIR EVENT_LOOPS [ARGS]: starts Caravan from JAR with its
+# data in DIR (ARGS: more --key=value) and seeds it through its admin API; sets CARAVAN_PID, KEY,
+# SECRET, T (traffic URL) and TOKEN
+start_caravan() {
+  local jar=$1 traffic_port=$2 admin_port=$3 dir=$4 loops=$5 more=${6:-}
+  mkdir -p "$dir"
+  java -Xms${HEAP} -Xmx${HEAP} -XX:+UseParallelGC ${CARAVAN_JAVA_OPTS:-} -jar "$jar" \
+    --caravan.traffic.host=127.0.0.1 --caravan.traffic.port=$traffic_port --server.port=$admin_port \
+    --caravan.admin.password="$ADMIN_PASSWORD" \
+    --spring.datasource.url="jdbc:h2:file:$dir/caravan-db;DB_CLOSE_ON_EXIT=FALSE" \
+    --caravan.broker.data-dir="$dir/artemis" --caravan.broker.tcp.enabled=false \
+    --caravan.secrets.key-file="$dir/secret.key" \
+    --caravan.traffic.event-loops="$loops" \
+    --logging.file.name="$dir/caravan.log" --logging.level.root=WARN ${CARAVAN_ARGS:-} $more \
+    > "$dir/caravan.out" 2>&1 &
+  CARAVAN_PID=$!
+  PIDS+=("$CARAVAN_PID")
+  for _ in $(seq 1 120); do
+    curl -sf "http://127.0.0.1:$admin_port/actuator/health" >/dev/null 2>&1 && break
+    kill -0 "$CARAVAN_PID" 2>/dev/null || { echo "caravan did not start:"; tail -40 "$dir/caravan.out"; exit 1; }
+    sleep 1
+  done
+
+  # seed through the admin API
+  local admin=(-sf -u "admin:$ADMIN_PASSWORD" -H 'Content-Type: application/json')
+  local a="http://127.0.0.1:$admin_port/api/v1" app api_id
+  curl "${admin[@]}" -X POST "$a/organizations" -d '{"name":"bench","displayName":"Benchmark"}' >/dev/null
+  curl "${admin[@]}" -X POST "$a/organizations/bench/users" \
+    -d '{"username":"dev","password":"dev-bench-password","roles":["subscriber","publisher"]}' >/dev/null
+  curl "${admin[@]}" -X POST "$a/organizations/bench/users" -d '{"username":"jane","password":"jane-bench-password","roles":[]}' >/dev/null
+  app=$(curl "${admin[@]}" -X POST "$a/organizations/bench/applications" -d '{"name":"benchapp","owner":"dev"}')
+  KEY=$(echo "$app" | json "['consumerKey']"); SECRET=$(echo "$app" | json "['consumerSecret']")
+  api_id=$(curl "${admin[@]}" -X POST "$a/organizations/bench/apis" \
+    -d "{\"name\":\"bench\",\"context\":\"/bench\",\"version\":\"1.0\",\"backendUrl\":\"http://127.0.0.1:$BACKEND_PORT/data\",\"tiers\":[\"Gold\"],\"policy\":{\"mediation\":{\"request\":[\"swap-authorization-headers\"]}}}" \
+    | json "['id']")
+  curl "${admin[@]}" -X POST "$a/organizations/bench/applications/benchapp/subscriptions" \
+    -d "{\"apiId\":\"$api_id\",\"tier\":\"Gold\"}" >/dev/null
+  T="http://127.0.0.1:$traffic_port"
+  TOKEN=$(curl -sf -u "$KEY:$SECRET" -d grant_type=password -d username=jane@bench -d password=jane-bench-password \
+    "$T/oauth2/token" | json "['access_token']")
+  # the benchmark API carries the swap-authorization-headers mediator (X-Authorization pattern)
+  curl -sf -o /dev/null -H "Authorization: Bearer $TOKEN" -H "X-Authorization: Bearer $USER_TOKEN" "$T/bench/1.0/item" \
+    || { echo "API call through Caravan ($jar) failed"; exit 1; }
+}
 USER_TOKEN="backend-user-token-for-the-swap"
-curl -sf -o /dev/null -H "Authorization: Bearer $TOKEN" -H "X-Authorization: Bearer $USER_TOKEN" "$T/bench/1.0/item" \
-  || { echo "API call through Caravan failed"; exit 1; }
+# BASELINE_JAR: another build, started beside this one and measured in the same rounds
+# (BASELINE_EVENT_LOOPS: its event loops, default EVENT_LOOPS; BASELINE_ARGS: more --key=value for it)
+if [ -n "${BASELINE_JAR:-}" ]; then
+  start_caravan "$BASELINE_JAR" $((TRAFFIC_PORT + 1)) $((ADMIN_PORT + 1)) "$WORK/baseline" \
+    "${BASELINE_EVENT_LOOPS:-${EVENT_LOOPS:-1}}" "${BASELINE_ARGS:-}"
+  BASE_PID=$CARAVAN_PID BASE_T=$T BASE_TOKEN=$TOKEN
+fi
+start_caravan "$JAR" "$TRAFFIC_PORT" "$ADMIN_PORT" "$WORK" "${EVENT_LOOPS:-1}"
 
 # ---- measurements
 # wrk_run NAME URL [wrk options...] [-- script arguments...]
@@ -165,12 +180,20 @@ cpu_ticks() {
 # CPU per request is read for the process under test: the nginx proxy's workers, or Caravan
 PROXY_PIDS=$(pgrep -P "$(cat "$WORK/proxy/nginx.pid")" | tr '\n' ' ')
 echo "measuring: backend direct"; wrk_run backend "http://127.0.0.1:$BACKEND_PORT/data/item"
+measure_baseline() {
+  echo "measuring (round $1/$ROUNDS): the same API call on the baseline build ($BASELINE_JAR)"
+  CPU_PIDS=$BASE_PID wrk_run "caravan-baseline.$1" "$BASE_T/bench/1.0/item" \
+    -H "Authorization: Bearer $BASE_TOKEN" -H "X-Authorization: Bearer $USER_TOKEN"
+}
 # the baseline and Caravan alternate, round after round, so drift on a shared machine hits both
 for round in $(seq 1 "$ROUNDS"); do
   echo "measuring (round $round/$ROUNDS): nginx proxy"
   CPU_PIDS=$PROXY_PIDS wrk_run "nginx-proxy.$round" "http://127.0.0.1:$PROXY_PORT/data/item"
+  # with a baseline build, the two builds take turns going first
+  if [ -n "${BASE_PID:-}" ] && [ $((round % 2)) -eq 0 ]; then measure_baseline "$round"; fi
   echo "measuring (round $round/$ROUNDS): caravan API call (token check, subscription, swap mediator, backend JWT, forward)"
   CPU_PIDS=$CARAVAN_PID wrk_run "caravan-api.$round" "$T/bench/1.0/item" -H "Authorization: Bearer $TOKEN" -H "X-Authorization: Bearer $USER_TOKEN"
+  if [ -n "${BASE_PID:-}" ] && [ $((round % 2)) -eq 1 ]; then measure_baseline "$round"; fi
 done
 RSS_KB=$(awk '/VmRSS/ {print $2}' /proc/$CARAVAN_PID/status)
 if [ -n "${ONLY_API:-}" ]; then
