@@ -94,9 +94,10 @@ CONF
 "$NGINX" -p "$WORK/proxy" -c "$WORK/proxy/nginx.conf"
 
 # ---- Caravan
-# One event loop: on a 2-core machine where wrk and the nginx backend take the other core, one
-# loop served as many calls as two (27.0k req/s each) with a p99 of 5.2 ms instead of 8.8 ms.
-# Caravan's own default is one loop per core (EVENT_LOOPS=0 measures that).
+# Event loops: Caravan's own default, one per core (EVENT_LOOPS=0). Since each event loop has its
+# own backend connection pool (no call crosses threads), two loops on this 2-core machine served
+# 1.10 times the calls of one (two same-run comparisons, 6 rounds each, 2026-11-30), at more CPU
+# per call; one loop had left a quarter of the machine idle. EVENT_LOOPS=1 measures one loop.
 json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
 # start_caravan JAR TRAFFIC_PORT ADMIN_PORT DIR EVENT_LOOPS [ARGS]: starts Caravan from JAR with its
 # data in DIR (ARGS: more --key=value) and seeds it through its admin API; sets CARAVAN_PID, KEY,
@@ -147,10 +148,10 @@ USER_TOKEN="backend-user-token-for-the-swap"
 # (BASELINE_EVENT_LOOPS: its event loops, default EVENT_LOOPS; BASELINE_ARGS: more --key=value for it)
 if [ -n "${BASELINE_JAR:-}" ]; then
   start_caravan "$BASELINE_JAR" $((TRAFFIC_PORT + 1)) $((ADMIN_PORT + 1)) "$WORK/baseline" \
-    "${BASELINE_EVENT_LOOPS:-${EVENT_LOOPS:-1}}" "${BASELINE_ARGS:-}"
+    "${BASELINE_EVENT_LOOPS:-${EVENT_LOOPS:-0}}" "${BASELINE_ARGS:-}"
   BASE_PID=$CARAVAN_PID BASE_T=$T BASE_TOKEN=$TOKEN
 fi
-start_caravan "$JAR" "$TRAFFIC_PORT" "$ADMIN_PORT" "$WORK" "${EVENT_LOOPS:-1}"
+start_caravan "$JAR" "$TRAFFIC_PORT" "$ADMIN_PORT" "$WORK" "${EVENT_LOOPS:-0}"
 
 # ---- measurements
 # wrk_run NAME URL [wrk options...] [-- script arguments...]
