@@ -95,9 +95,9 @@ CONF
 
 # ---- Caravan
 # Event loops: Caravan's own default, one per core (EVENT_LOOPS=0). Since each event loop has its
-# own backend connection pool (no call crosses threads), two loops on this 2-core machine served
-# 1.10 times the calls of one (two same-run comparisons, 6 rounds each, 2026-11-30), at more CPU
-# per call; one loop had left a quarter of the machine idle. EVENT_LOOPS=1 measures one loop.
+# own backend connection pool (no call crosses threads), two loops on a 2-core Xeon served 1.10
+# times the calls of one (two same-run comparisons, 6 rounds each, 2026-11-30), at more CPU per
+# call; one loop had left a quarter of the machine idle. EVENT_LOOPS=1 measures one loop.
 json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
 # start_caravan JAR TRAFFIC_PORT ADMIN_PORT DIR EVENT_LOOPS [ARGS]: starts Caravan from JAR with its
 # data in DIR (ARGS: more --key=value) and seeds it through its admin API; sets CARAVAN_PID, KEY,
