@@ -99,13 +99,13 @@ CONF
 # times the calls of one (two same-run comparisons, 6 rounds each, 2026-11-30), at more CPU per
 # call; one loop had left a quarter of the machine idle. EVENT_LOOPS=1 measures one loop.
 json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
-# start_caravan JAR TRAFFIC_PORT ADMIN_PORT DIR EVENT_LOOPS [ARGS]: starts Caravan from JAR with its
-# data in DIR (ARGS: more --key=value) and seeds it through its admin API; sets CARAVAN_PID, KEY,
-# SECRET, T (traffic URL) and TOKEN
+# start_caravan JAR TRAFFIC_PORT ADMIN_PORT DIR EVENT_LOOPS [ARGS [JAVA_OPTS]]: starts Caravan from
+# JAR with its data in DIR (ARGS: more --key=value) and seeds it through its admin API; sets
+# CARAVAN_PID, KEY, SECRET, T (traffic URL) and TOKEN
 start_caravan() {
-  local jar=$1 traffic_port=$2 admin_port=$3 dir=$4 loops=$5 more=${6:-}
+  local jar=$1 traffic_port=$2 admin_port=$3 dir=$4 loops=$5 more=${6:-} jvm=${7:-${CARAVAN_JAVA_OPTS:-}}
   mkdir -p "$dir"
-  java -Xms${HEAP} -Xmx${HEAP} -XX:+UseParallelGC ${CARAVAN_JAVA_OPTS:-} -jar "$jar" \
+  java -Xms${HEAP} -Xmx${HEAP} -XX:+UseParallelGC $jvm -jar "$jar" \
     --caravan.traffic.host=127.0.0.1 --caravan.traffic.port=$traffic_port --server.port=$admin_port \
     --caravan.admin.password="$ADMIN_PASSWORD" \
     --spring.datasource.url="jdbc:h2:file:$dir/caravan-db;DB_CLOSE_ON_EXIT=FALSE" \
@@ -145,10 +145,11 @@ start_caravan() {
 }
 USER_TOKEN="backend-user-token-for-the-swap"
 # BASELINE_JAR: another build, started beside this one and measured in the same rounds
-# (BASELINE_EVENT_LOOPS: its event loops, default EVENT_LOOPS; BASELINE_ARGS: more --key=value for it)
+# (BASELINE_EVENT_LOOPS: its event loops, default EVENT_LOOPS; BASELINE_ARGS: more --key=value for it;
+# BASELINE_JAVA_OPTS: its JVM options, default CARAVAN_JAVA_OPTS)
 if [ -n "${BASELINE_JAR:-}" ]; then
   start_caravan "$BASELINE_JAR" $((TRAFFIC_PORT + 1)) $((ADMIN_PORT + 1)) "$WORK/baseline" \
-    "${BASELINE_EVENT_LOOPS:-${EVENT_LOOPS:-0}}" "${BASELINE_ARGS:-}"
+    "${BASELINE_EVENT_LOOPS:-${EVENT_LOOPS:-0}}" "${BASELINE_ARGS:-}" "${BASELINE_JAVA_OPTS:-${CARAVAN_JAVA_OPTS:-}}"
   BASE_PID=$CARAVAN_PID BASE_T=$T BASE_TOKEN=$TOKEN
 fi
 start_caravan "$JAR" "$TRAFFIC_PORT" "$ADMIN_PORT" "$WORK" "${EVENT_LOOPS:-0}"
