@@ -149,7 +149,7 @@ USER_TOKEN="backend-user-token-for-the-swap"
 # BASELINE_JAVA_OPTS: its JVM options, default CARAVAN_JAVA_OPTS)
 if [ -n "${BASELINE_JAR:-}" ]; then
   start_caravan "$BASELINE_JAR" $((TRAFFIC_PORT + 1)) $((ADMIN_PORT + 1)) "$WORK/baseline" \
-    "${BASELINE_EVENT_LOOPS:-${EVENT_LOOPS:-0}}" "${BASELINE_ARGS:-}" "${BASELINE_JAVA_OPTS:-${CARAVAN_JAVA_OPTS:-}}"
+    "${BASELINE_EVENT_LOOPS:-${EVENT_LOOPS:-0}}" "${BASELINE_ARGS:-}" "${BASELINE_JAVA_OPTS:-}"
   BASE_PID=$CARAVAN_PID BASE_T=$T BASE_TOKEN=$TOKEN
 fi
 start_caravan "$JAR" "$TRAFFIC_PORT" "$ADMIN_PORT" "$WORK" "${EVENT_LOOPS:-0}"

@@ -81,7 +81,7 @@ public class BackendSecurityProfiles {
      */
     private static BackendClient client(Vertx vertx, HttpClientOptions options, CaravanProperties.Gateway gateway,
                                         boolean batchFlushes, int eventLoops) {
-        return new BackendClient(eventLoops, () -> vertx.httpClientBuilder().with(new HttpClientOptions(options))
+        return new BackendClient(eventLoops, () -> vertx.httpClientBuilder().with(options)
                 .with(new PoolOptions().setHttp1MaxSize(gateway.maxConnections()))
                 .withConnectHandler(connection -> {
                     PooledWriteBuffers.install(connection);
