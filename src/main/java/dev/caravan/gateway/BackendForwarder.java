@@ -65,6 +65,8 @@ public class BackendForwarder extends AsyncProcessorSupport {
             callback.done(true);
             return true;
         }
+        // whether the request went out: a failure after that may be the answer's, not the connection's
+        boolean[] sent = new boolean[1];
         client.request(request)
                 .compose(req -> {
                     // added as CharSequences: the backend JWT stays an AsciiString (copied, not re-encoded)
@@ -72,6 +74,7 @@ public class BackendForwarder extends AsyncProcessorSupport {
                     for (int i = 0; i < headers.size(); i += 2) {
                         outgoing.add(headers.get(i), headers.get(i + 1));
                     }
+                    sent[0] = true;
                     return body == null ? req.send() : req.send(body);
                 })
                 .compose(response -> response.body().map(received -> {
@@ -99,7 +102,7 @@ public class BackendForwarder extends AsyncProcessorSupport {
                 }))
                 .onComplete(done -> {
                     if (done.failed()) {
-                        exchange.setException(asBackendFailure(done.cause()));
+                        exchange.setException(asBackendFailure(done.cause(), sent[0]));
                     }
                     callback.done(false);
                 });
@@ -138,10 +141,11 @@ public class BackendForwarder extends AsyncProcessorSupport {
 
     /**
      * What may leave in a backend request's headers: names that are HTTP tokens, values without
-     * CR, LF or NUL (a mediator parameter or a caller's value must never split the request; the
-     * traffic server already refuses them from callers), checked before anything is sent so the
-     * answer is a clear {@code mediation_failed}. The backend JWT (an {@link AsciiString} the
-     * gateway signed itself, about a kilobyte) is not scanned here.
+     * control characters but tab and without DEL (RFC 9110 §5.5: a mediator parameter or a
+     * caller's value must never split the request), checked before anything is sent so the
+     * answer is a clear {@code mediation_failed} (Vert.x's own check, later, would fail the call
+     * as an unreachable backend). The backend JWT (an {@link AsciiString} the gateway signed
+     * itself, about a kilobyte) is not scanned here.
      */
     static void add(List<CharSequence> headers, String name, CharSequence value) {
         if (!HttpText.isToken(name)) {
@@ -149,29 +153,16 @@ public class BackendForwarder extends AsyncProcessorSupport {
         }
         CharSequence checked = value;
         if (value instanceof String text && text.length() >= HeaderValueBytes.FROM) {
-            // a long value (a bearer token) as the bytes the encoder will write, once: scanned here and
-            // by Vert.x's header validation as bytes rather than character by character
-            AsciiString bytes = HeaderValueBytes.asBytes(text);
-            for (byte b : bytes.array()) {
-                if (b == '\r' || b == '\n' || b == 0) {
-                    throw lineBreak();
-                }
-            }
-            checked = bytes;
-        } else if (!(value instanceof AsciiString)) {
-            for (int i = 0; i < value.length(); i++) {
-                char c = value.charAt(i);
-                if (c == '\r' || c == '\n' || c == 0) {
-                    throw lineBreak();
-                }
-            }
+            // a long value (a bearer token) as the bytes the encoder will write, once, then
+            // scanned eight bytes at a time
+            checked = HeaderValueBytes.asBytes(text);
+        }
+        if (!(value instanceof AsciiString) && !HttpText.isFieldValue(checked)) {
+            throw new GatewayException(500, "mediation_failed",
+                    "a header for the backend holds a control character (a line break, NUL...)", null);
         }
         headers.add(name);
         headers.add(checked);
-    }
-
-    private static GatewayException lineBreak() {
-        return new GatewayException(500, "mediation_failed", "a header for the backend holds a line break", null);
     }
 
     @SuppressWarnings("unchecked")
@@ -187,10 +178,19 @@ public class BackendForwarder extends AsyncProcessorSupport {
         return values;
     }
 
-    /** Vert.x reports closed connections as runtime exceptions: make every failure an I/O failure for the error step. */
-    private static Throwable asBackendFailure(Throwable cause) {
+    /**
+     * Vert.x reports closed connections as runtime exceptions: make every failure an I/O failure
+     * for the error step, except an answer the client's decoder refused (a header name that is
+     * not a token, a control character in a value: Netty's header checks throw
+     * {@link IllegalArgumentException}), which is the backend's fault and must not pass: 502
+     * {@code bad_gateway}.
+     */
+    static Throwable asBackendFailure(Throwable cause, boolean sent) {
         if (cause instanceof IOException || cause instanceof java.util.concurrent.TimeoutException) {
             return cause;
+        }
+        if (sent && cause instanceof IllegalArgumentException) {
+            return new GatewayException(502, "bad_gateway", "the backend's answer is not valid HTTP", null);
         }
         return new IOException("the backend connection failed", cause);
     }

@@ -1,5 +1,7 @@
 package dev.caravan.http;
 
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
@@ -48,6 +50,15 @@ public class TrafficServer implements AutoCloseable, SmartLifecycle {
     static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(15);
     private static final Buffer SHUTTING_DOWN = Buffer.buffer(
             "{\"error\":\"temporarily_unavailable\",\"error_description\":\"the gateway is shutting down; try again\"}");
+
+    private static final Buffer UNDECODABLE = error("the request is not valid HTTP (a header name that is not a"
+            + " token, a control character in a header value, or a malformed request line)");
+    private static final Buffer LINE_TOO_LONG = error("the request line is too long");
+    private static final Buffer HEADERS_TOO_LARGE = error("the request headers are too large");
+
+    private static Buffer error(String description) {
+        return Buffer.buffer("{\"error\":\"invalid_request\",\"error_description\":\"" + description + "\"}");
+    }
 
     private record Prefix(String prefix, Handler<HttpServerRequest> handler) {}
 
@@ -116,7 +127,8 @@ public class TrafficServer implements AutoCloseable, SmartLifecycle {
         vertx.deployVerticle(() -> new AbstractVerticle() {
             @Override
             public void start(Promise<Void> started) {
-                HttpServer server = vertx.createHttpServer(options).requestHandler(TrafficServer.this::dispatch);
+                HttpServer server = vertx.createHttpServer(options).requestHandler(TrafficServer.this::dispatch)
+                        .invalidRequestHandler(TrafficServer::undecodable);
                 server.connectionHandler(connection -> {
                     PooledWriteBuffers.install(connection);
                     if (batchFlushes) {
@@ -186,6 +198,23 @@ public class TrafficServer implements AutoCloseable, SmartLifecycle {
         // called once: when the answer is written, or when the connection closes before it
         request.response().endHandler(requestEnded);
         handler.handle(request);
+    }
+
+    /**
+     * A request Vert.x's decoder refused: a header name that is not a token, a control character
+     * in a header value, a line or header block too long, a malformed request line. Answered
+     * with the status Vert.x would give (414, 431, else 400), a JSON error body rather than an
+     * empty one, and the connection closed after it: nothing else sent on it is served, since
+     * it may not be framed as the client meant.
+     */
+    private static void undecodable(HttpServerRequest request) {
+        Throwable cause = request.decoderResult().cause();
+        int status = cause instanceof TooLongHttpLineException ? 414
+                : cause instanceof TooLongHttpHeaderException ? 431 : 400;
+        request.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+                .putHeader("Connection", "close")
+                .end(status == 400 ? UNDECODABLE : status == 414 ? LINE_TOO_LONG : HEADERS_TOO_LARGE);
+        request.response().close();
     }
 
     /**
