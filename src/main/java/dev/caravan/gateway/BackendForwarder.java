@@ -185,7 +185,7 @@ public class BackendForwarder extends AsyncProcessorSupport {
      * {@link IllegalArgumentException}), which is the backend's fault and must not pass: 502
      * {@code bad_gateway}.
      */
-    static Throwable asBackendFailure(Throwable cause, boolean sent) {
+    private static Throwable asBackendFailure(Throwable cause, boolean sent) {
         if (cause instanceof IOException || cause instanceof java.util.concurrent.TimeoutException) {
             return cause;
         }
