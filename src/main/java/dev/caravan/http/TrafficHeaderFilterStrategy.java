@@ -98,12 +98,17 @@ public class TrafficHeaderFilterStrategy implements HeaderFilterStrategy {
         if (headerName.length() < 5) {
             return false;
         }
+        // by the first two characters, which rule out most names (Content-Type, Connection,
+        // Cache-Control...) before any comparison
         char first = headerName.charAt(0);
-        if (first != 'c' && first != 'C' && first != 'o' && first != 'O') {
-            return false;
+        char second = headerName.charAt(1);
+        if (first == 'c' || first == 'C') {
+            return (second == 'a' || second == 'A') && (headerName.regionMatches(true, 0, "camel", 0, 5)
+                    || headerName.regionMatches(true, 0, "caravan", 0, 7));
         }
-        return headerName.regionMatches(true, 0, "camel", 0, 5)
-                || headerName.regionMatches(true, 0, "org.apache.camel", 0, 16)
-                || headerName.regionMatches(true, 0, "caravan", 0, 7);
+        if (first == 'o' || first == 'O') {
+            return (second == 'r' || second == 'R') && headerName.regionMatches(true, 0, "org.apache.camel", 0, 16);
+        }
+        return false;
     }
 }

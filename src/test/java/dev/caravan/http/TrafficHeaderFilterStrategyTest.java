@@ -32,7 +32,7 @@ class TrafficHeaderFilterStrategyTest {
     @ParameterizedTest
     @ValueSource(strings = {"Content-Type", "Cache-Control", "ETag", "X-Backend-Header", "WWW-Authenticate",
         "Location", "Set-Cookie", "Hosts", "Servers", "Tee", "T", "", "Upgrade-Insecure-Requests", "Connection-Id",
-        "X-Camel", "Cam", "Organization", "Proxy-Authorizations"})
+        "X-Camel", "Cam", "Organization", "Proxy-Authorizations", "Caravel-Id", "Capital", "Orbit", "CXamel"})
     void endToEndHeadersAreWrittenToTheResponse(String name) {
         assertThat(strategy.applyFilterToCamelHeaders(name, "value", exchange)).isFalse();
         assertThat(TrafficHeaderFilterStrategy.isInternalOrHopByHop(name)).isFalse();
