@@ -28,12 +28,12 @@ import org.slf4j.LoggerFactory;
  */
 public class CaravanHttpConsumer extends DefaultConsumer {
     private static final Logger LOG = LoggerFactory.getLogger(CaravanHttpConsumer.class);
-    private static final Buffer SERVER_ERROR = Buffer.buffer(
-            "{\"error\":\"server_error\",\"error_description\":\"the server could not complete the request\"}");
-    private static final Buffer NOT_SERVING = Buffer.buffer(
-            "{\"error\":\"temporarily_unavailable\",\"error_description\":\"this route is restarting or stopping; try again\"}");
-    private static final Buffer METHOD_NOT_ALLOWED = Buffer.buffer(
-            "{\"error\":\"method_not_allowed\",\"error_description\":\"this method is not allowed here\"}");
+    private static final Buffer SERVER_ERROR =
+            Responses.errorBody("server_error", "the server could not complete the request");
+    private static final Buffer NOT_SERVING =
+            Responses.errorBody("temporarily_unavailable", "this route is restarting or stopping; try again");
+    private static final Buffer METHOD_NOT_ALLOWED =
+            Responses.errorBody("method_not_allowed", "this method is not allowed here");
     /** Set on an exchange whose connection must close after the answer (unread oversize body). */
     static final String CLOSE_CONNECTION = "caravanCloseConnection";
 

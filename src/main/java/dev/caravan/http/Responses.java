@@ -2,6 +2,7 @@ package dev.caravan.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.buffer.Buffer;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -20,6 +21,14 @@ public final class Responses {
         }
         out.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         out.setHeader(Exchange.CONTENT_TYPE, "application/json");
+    }
+
+    /**
+     * A fixed JSON error body the traffic server writes itself, outside any route (the texts
+     * hold no quote or backslash, so they need no escaping).
+     */
+    static Buffer errorBody(String error, String description) {
+        return Buffer.buffer("{\"error\":\"" + error + "\",\"error_description\":\"" + description + "\"}");
     }
 
     /** Token-endpoint answers carry secrets or errors about them: never cached (RFC 6749 §5.1). */

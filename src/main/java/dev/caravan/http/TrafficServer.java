@@ -48,17 +48,14 @@ public class TrafficServer implements AutoCloseable, SmartLifecycle {
     /** Spring Boot's graceful shutdown phase of the web server: both ports drain together. */
     public static final int PHASE = WebServerGracefulShutdownLifecycle.SMART_LIFECYCLE_PHASE;
     static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(15);
-    private static final Buffer SHUTTING_DOWN = Buffer.buffer(
-            "{\"error\":\"temporarily_unavailable\",\"error_description\":\"the gateway is shutting down; try again\"}");
-
-    private static final Buffer UNDECODABLE = error("the request is not valid HTTP (a header name that is not a"
-            + " token, a control character in a header value, or a malformed request line)");
-    private static final Buffer LINE_TOO_LONG = error("the request line is too long");
-    private static final Buffer HEADERS_TOO_LARGE = error("the request headers are too large");
-
-    private static Buffer error(String description) {
-        return Buffer.buffer("{\"error\":\"invalid_request\",\"error_description\":\"" + description + "\"}");
-    }
+    private static final Buffer SHUTTING_DOWN =
+            Responses.errorBody("temporarily_unavailable", "the gateway is shutting down; try again");
+    private static final Buffer UNDECODABLE = Responses.errorBody("invalid_request", "the request is not valid"
+            + " HTTP (a header name that is not a token, a control character in a header value, or a malformed"
+            + " request line)");
+    private static final Buffer LINE_TOO_LONG = Responses.errorBody("invalid_request", "the request line is too long");
+    private static final Buffer HEADERS_TOO_LARGE =
+            Responses.errorBody("invalid_request", "the request headers are too large");
 
     private record Prefix(String prefix, Handler<HttpServerRequest> handler) {}
 
