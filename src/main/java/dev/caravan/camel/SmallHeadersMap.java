@@ -225,11 +225,10 @@ public final class SmallHeadersMap extends AbstractMap<String, Object> {
 
                 @Override
                 public boolean remove(Object o) {
-                    if (!containsKey(o)) {
-                        return false;
-                    }
+                    // by the size: a header may hold null, so the removed value cannot tell
+                    int before = size();
                     SmallHeadersMap.this.remove(o);
-                    return true;
+                    return size() != before;
                 }
 
                 @Override
