@@ -13,8 +13,6 @@ import io.vertx.core.http.RequestOptions;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
 import java.util.Map;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
@@ -82,13 +80,12 @@ public class BackendForwarder extends AsyncProcessorSupport {
                     Map<String, Object> outHeaders = out.getHeaders();
                     outHeaders.clear();
                     MultiMap answered = response.headers();
-                    Set<String> hopByHop = answered.contains("Connection")
-                            ? TrafficHeaderFilterStrategy.connectionTokens(answered.getAll("Connection")) : Set.of();
+                    List<String> connection = answered.contains("Connection") ? answered.getAll("Connection") : null;
                     // one pass over the answer's headers; a repeated name becomes a list, in order
                     for (Map.Entry<String, String> header : answered) {
                         String name = header.getKey();
                         if (TrafficHeaderFilterStrategy.isInternalOrHopByHop(name)
-                                || (!hopByHop.isEmpty() && hopByHop.contains(name.toLowerCase(Locale.ROOT)))) {
+                                || (connection != null && TrafficHeaderFilterStrategy.listedIn(connection, name))) {
                             continue;
                         }
                         Object previous = outHeaders.putIfAbsent(name, header.getValue());

@@ -1,8 +1,6 @@
 package dev.caravan.http;
 
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.HeaderFilterStrategy;
 
@@ -18,7 +16,6 @@ import org.apache.camel.spi.HeaderFilterStrategy;
  * hop-by-hop headers and those the server computes itself.
  */
 public class TrafficHeaderFilterStrategy implements HeaderFilterStrategy {
-    private static final String CONNECTION_NAMED = "caravanConnectionNamed";
     private static final List<String> NEVER_OUT = List.of(
             "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection", "te",
             "trailer", "trailers", "transfer-encoding", "upgrade", "content-length", "host", "server");
@@ -43,31 +40,53 @@ public class TrafficHeaderFilterStrategy implements HeaderFilterStrategy {
     /** Headers listed in the message's own {@code Connection} header are hop-by-hop too (RFC 9110 §7.6.1). */
     private static boolean namedByConnection(String headerName, Exchange exchange) {
         Object connection = exchange == null ? null : exchange.getMessage().getHeader("Connection");
-        if (connection == null) {
-            return false;
-        }
-        @SuppressWarnings("unchecked")
-        Set<String> named = exchange.getProperty(CONNECTION_NAMED, Set.class);
-        if (named == null) {
-            named = connectionTokens(connection);
-            exchange.setProperty(CONNECTION_NAMED, named);
-        }
-        return named.contains(headerName.toLowerCase(Locale.ROOT));
+        return connection != null && listedIn(connection, headerName);
     }
 
-    /** The lower-cased header names a {@code Connection} value (a string or a list of them) lists. */
-    public static Set<String> connectionTokens(Object connection) {
-        Set<String> names = new java.util.HashSet<>();
-        Iterable<?> values = connection instanceof Iterable<?> list ? list : List.of(connection);
-        for (Object value : values) {
-            for (String token : String.valueOf(value).split(",")) {
-                String name = token.trim().toLowerCase(Locale.ROOT);
-                if (!name.isEmpty()) {
-                    names.add(name);
+    /**
+     * Whether a {@code Connection} value (a string, or a list of them for a repeated header) lists
+     * {@code headerName} among its comma-separated options, compared case-insensitively. Runs for
+     * every header of a backend's answer, so it compares in place without splitting.
+     */
+    public static boolean listedIn(Object connection, String headerName) {
+        if (connection instanceof Iterable<?> values) {
+            for (Object value : values) {
+                if (listedIn(String.valueOf(value), headerName)) {
+                    return true;
                 }
             }
+            return false;
         }
-        return names;
+        return listedIn(String.valueOf(connection), headerName);
+    }
+
+    private static boolean listedIn(String options, String headerName) {
+        int length = options.length();
+        int wanted = headerName.length();
+        int start = 0;
+        while (start < length) {
+            int end = options.indexOf(',', start);
+            if (end < 0) {
+                end = length;
+            }
+            int first = start;
+            int last = end;
+            while (first < last && isSpace(options.charAt(first))) {
+                first++;
+            }
+            while (last > first && isSpace(options.charAt(last - 1))) {
+                last--;
+            }
+            if (last - first == wanted && wanted > 0 && options.regionMatches(true, first, headerName, 0, wanted)) {
+                return true;
+            }
+            start = end + 1;
+        }
+        return false;
+    }
+
+    private static boolean isSpace(char c) {
+        return c == ' ' || c == '\t';
     }
 
     @Override

@@ -45,4 +45,19 @@ class TrafficHeaderFilterStrategyTest {
         assertThat(strategy.applyFilterToCamelHeaders("x-backend-session", "s3cret", exchange)).isTrue();
         assertThat(strategy.applyFilterToCamelHeaders("X-Other", "v", exchange)).isFalse();
     }
+
+    @org.junit.jupiter.api.Test
+    void connectionOptionsAreWholeCommaSeparatedNamesInAnyCase() {
+        assertThat(TrafficHeaderFilterStrategy.listedIn("X-A, \tX-Session ,keep-alive", "x-session")).isTrue();
+        assertThat(TrafficHeaderFilterStrategy.listedIn("X-A,X-Session", "X-A")).isTrue();
+        assertThat(TrafficHeaderFilterStrategy.listedIn(",,X-Last", "x-last")).isTrue();
+        assertThat(TrafficHeaderFilterStrategy.listedIn(java.util.List.of("close", "X-Second"), "X-SECOND")).isTrue();
+
+        assertThat(TrafficHeaderFilterStrategy.listedIn("X-Sessions", "X-Session")).isFalse();
+        assertThat(TrafficHeaderFilterStrategy.listedIn("X-Session", "X-Sessions")).isFalse();
+        assertThat(TrafficHeaderFilterStrategy.listedIn("X-A X-B", "X-B")).isFalse();
+        assertThat(TrafficHeaderFilterStrategy.listedIn(" , ,", "")).isFalse();
+        assertThat(TrafficHeaderFilterStrategy.listedIn("keep-alive", "X-Other")).isFalse();
+        assertThat(TrafficHeaderFilterStrategy.listedIn(java.util.List.of(), "X-Other")).isFalse();
+    }
 }
