@@ -1,10 +1,7 @@
 package dev.caravan.http;
 
 import java.util.Collection;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.stream.Collectors;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -16,17 +13,16 @@ import org.apache.camel.Processor;
  * pass, in any case.
  */
 public class HeaderAllowList implements Processor {
-    private final Set<String> allowed;
+    private final HeaderNameSet allowed;
 
     public HeaderAllowList(Collection<String> allowedHeaders) {
-        this.allowed = allowedHeaders.stream()
-                .map(h -> h.toLowerCase(Locale.ROOT))
+        this.allowed = new HeaderNameSet(allowedHeaders.stream()
                 .filter(h -> !TrafficHeaderFilterStrategy.isInternalOrHopByHop(h))
-                .collect(Collectors.toUnmodifiableSet());
+                .toList());
     }
 
     public boolean allows(String headerName) {
-        return allowed.contains(headerName.toLowerCase(Locale.ROOT));
+        return allowed.contains(headerName);
     }
 
     @Override

@@ -16,21 +16,9 @@ import org.apache.camel.spi.HeaderFilterStrategy;
  * hop-by-hop headers and those the server computes itself.
  */
 public class TrafficHeaderFilterStrategy implements HeaderFilterStrategy {
-    private static final List<String> NEVER_OUT = List.of(
+    private static final HeaderNameSet NEVER_OUT = new HeaderNameSet(List.of(
             "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection", "te",
-            "trailer", "trailers", "transfer-encoding", "upgrade", "content-length", "host", "server");
-    /** {@link #NEVER_OUT} by name length: a header of another length is decided without comparing. */
-    private static final String[][] NEVER_OUT_BY_LENGTH = byLength(NEVER_OUT);
-
-    private static String[][] byLength(List<String> names) {
-        int longest = names.stream().mapToInt(String::length).max().orElse(0);
-        String[][] table = new String[longest + 1][];
-        for (int length = 0; length <= longest; length++) {
-            int size = length;
-            table[length] = names.stream().filter(n -> n.length() == size).toArray(String[]::new);
-        }
-        return table;
-    }
+            "trailer", "trailers", "transfer-encoding", "upgrade", "content-length", "host", "server"));
 
     @Override
     public boolean applyFilterToCamelHeaders(String headerName, Object headerValue, Exchange exchange) {
@@ -100,16 +88,7 @@ public class TrafficHeaderFilterStrategy implements HeaderFilterStrategy {
     }
 
     private static boolean neverOut(String headerName) {
-        int length = headerName.length();
-        if (length >= NEVER_OUT_BY_LENGTH.length) {
-            return false;
-        }
-        for (String name : NEVER_OUT_BY_LENGTH[length]) {
-            if (name.equalsIgnoreCase(headerName)) {
-                return true;
-            }
-        }
-        return false;
+        return NEVER_OUT.contains(headerName);
     }
 
     /** Camel's and Caravan's own headers, in any case: never taken from or given to the outside. */
