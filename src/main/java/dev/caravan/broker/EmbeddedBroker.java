@@ -26,6 +26,9 @@ import org.springframework.context.SmartLifecycle;
 public class EmbeddedBroker implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedBroker.class);
 
+    /** The organizations' verification queues ({@code caravan.userstore.<organization>}). */
+    static final String USERSTORE_ADDRESSES = "caravan.userstore.#";
+
     private final BrokerProperties properties;
     private final BrokerCredentials credentials;
     private EmbeddedActiveMQ server;
@@ -65,6 +68,13 @@ public class EmbeddedBroker implements SmartLifecycle {
                 // no queue: they are dropped, never kept; a password must not outlive its request
                 .setExpiryAddress(SimpleString.of("caravan.expired"));
         config.addAddressSetting("#", defaults);
+        // userstore requests carry passwords: they must never reach the disk, and Artemis pages
+        // non-persistent messages too once an address is full. Past this size a request is
+        // refused at once (the login answers 503) instead of being written to the paging files.
+        // More specific than "#", so it wins there; the rest (expiry address...) is inherited.
+        config.addAddressSetting(USERSTORE_ADDRESSES, new AddressSettings()
+                .setMaxSizeBytes(8L * 1024 * 1024)
+                .setAddressFullMessagePolicy(AddressFullMessagePolicy.FAIL));
         return config;
     }
 
@@ -95,6 +105,11 @@ public class EmbeddedBroker implements SmartLifecycle {
             params.put(TransportConstants.KEYSTORE_TYPE_PROP_NAME, tcp.keyStoreType());
         }
         return new TransportConfiguration(NettyAcceptorFactory.class.getName(), params, "agents");
+    }
+
+    /** The settings the running broker applies to {@code address}, all matches merged. */
+    AddressSettings settingsFor(String address) {
+        return server.getActiveMQServer().getAddressSettingsRepository().getMatch(address);
     }
 
     /** The in-VM acceptor matches the connection URL when that is a {@code vm://} one. */

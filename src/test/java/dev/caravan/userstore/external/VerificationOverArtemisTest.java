@@ -39,6 +39,8 @@ class VerificationOverArtemisTest extends CaravanTestBase {
     ServedUserStores served;
     @Autowired
     ConnectionFactory connectionFactory;
+    @Autowired
+    dev.caravan.broker.EmbeddedBroker broker;
 
     private Http.Response passwordGrant(Fixtures.World world, String username, String password) {
         return Http.postForm(traffic("/oauth2/token"), Http.basic(world.consumerKey(), world.consumerSecret()),
@@ -116,6 +118,23 @@ class VerificationOverArtemisTest extends CaravanTestBase {
         assertThat(unavailable.status()).isEqualTo(503);
         assertThat(unavailable.json().path("error").asText()).isEqualTo("temporarily_unavailable");
         assertThat(millis).as("answered after the 800 ms timeout, not hanging").isLessThan(10_000);
+    }
+
+    @Test
+    void userstoreQueuesRefuseWhenFullInsteadOfPagingPasswordsToDisk() {
+        String queue = ServedUserStores.queue("any-organization");
+        org.apache.activemq.artemis.core.settings.impl.AddressSettings userstore =
+                dev.caravan.broker.EmbeddedBrokerAccess.settingsFor(broker, queue);
+        org.apache.activemq.artemis.core.settings.impl.AddressSettings audit =
+                dev.caravan.broker.EmbeddedBrokerAccess.settingsFor(broker, "caravan.audit.security");
+
+        assertThat(userstore.getAddressFullMessagePolicy())
+                .isEqualTo(org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy.FAIL);
+        assertThat(userstore.getMaxSizeBytes()).isPositive();
+        // inherited from the broker-wide settings: expired requests are dropped, not kept
+        assertThat(String.valueOf(userstore.getExpiryAddress())).isEqualTo("caravan.expired");
+        assertThat(audit.getAddressFullMessagePolicy())
+                .isEqualTo(org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy.PAGE);
     }
 
     @Test
