@@ -10,6 +10,7 @@ import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import dev.caravan.demo.DemoAuthService;
 import dev.caravan.demo.DemoData;
 import dev.caravan.testsupport.Http;
 import java.time.Instant;
@@ -109,5 +110,28 @@ class ReadmeWalkthroughTest {
         long now = Instant.now().getEpochSecond();
         assertThat(exp).isBetween(now, now + 3600);
         assertThat(com.nimbusds.jose.JWSObject.parse(assertion).getHeader().getKeyID()).isNotBlank();
+    }
+
+    @Test
+    void bobOfAcmeLogsInThroughTheDemoWebServiceStoreAndCallsWeather() throws Exception {
+        Http.Response token = Http.postForm(traffic("/oauth2/token"),
+                Http.basic(DemoData.SECOND_CONSUMER_KEY, DemoData.SECOND_CONSUMER_SECRET),
+                Http.params("grant_type", "password", "username", DemoAuthService.USER + "@" + DemoData.SECOND_ORGANIZATION,
+                        "password", DemoAuthService.USER_PASSWORD));
+        assertThat(token.status()).as(token.body()).isEqualTo(200);
+
+        Http.Response call = Http.get(traffic("/weather/1.0.0/today"),
+                "Authorization", "Bearer " + token.json().path("access_token").asText());
+        assertThat(call.status()).isEqualTo(200);
+        JWTClaimsSet claims = com.nimbusds.jwt.SignedJWT.parse(header(call.json().path("headers"), "X-JWT-Assertion"))
+                .getJWTClaimsSet();
+        assertThat(claims.getStringClaim("http://wso2.org/claims/enduser")).isEqualTo("bob@acme");
+        assertThat(claims.getStringClaim("http://wso2.org/claims/tier")).isEqualTo("Gold");
+
+        Http.Response wrong = Http.postForm(traffic("/oauth2/token"),
+                Http.basic(DemoData.SECOND_CONSUMER_KEY, DemoData.SECOND_CONSUMER_SECRET),
+                Http.params("grant_type", "password", "username", "bob@acme", "password", "not-bobs-password"));
+        assertThat(wrong.status()).isEqualTo(400);
+        assertThat(wrong.json().path("error").asText()).isEqualTo("invalid_grant");
     }
 }
