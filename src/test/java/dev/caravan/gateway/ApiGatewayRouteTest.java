@@ -45,6 +45,9 @@ class ApiGatewayRouteTest extends CaravanTestBase {
             "answer-cors-preflight", "authenticate-bearer-token", "authenticate-user-token", "authorize-subscription",
             "prepare-backend-request", "apply-request-mediation", "enrich-backend-jwt", "secure-backend-request",
             "forward-backend", "apply-response-mediation", "add-cors-headers");
+    /** The hops of the route's error path (its doCatch), in order: they run only when a hop above failed. */
+    static final List<String> ERROR_HOPS = List.of("write-gateway-error", "apply-fault-mediation",
+            "add-cors-headers-to-error");
 
     /** Never called: the forward step is replaced. A name that cannot resolve makes sure of it. */
     private static final String BACKEND = "http://backend.invalid:8081/svc/v1";
@@ -58,11 +61,21 @@ class ApiGatewayRouteTest extends CaravanTestBase {
     private Fixtures.World world;
     private String token;
 
+    /** The main hops up to and including the one that failed, then the whole error path. */
+    private static List<String> failedAt(String hop) {
+        List<String> expected = new ArrayList<>(HOPS.subList(0, HOPS.indexOf(hop) + 1));
+        expected.addAll(ERROR_HOPS);
+        return expected;
+    }
+
     @BeforeEach
     void adviseOnceThenStart() throws Exception {
         if (!camelContext.isStarted()) {
             AdviceWith.adviceWith(camelContext, "api-gateway", route -> {
                 for (String hop : HOPS) {
+                    route.weaveById(hop).before().process(exchange -> trail.add(hop));
+                }
+                for (String hop : ERROR_HOPS) {
                     route.weaveById(hop).before().process(exchange -> trail.add(hop));
                 }
                 route.weaveById("forward-backend").replace().process(exchange -> {
@@ -164,7 +177,7 @@ class ApiGatewayRouteTest extends CaravanTestBase {
         Http.Response response = Http.get(traffic(world.apiPath() + "/items"));
 
         assertThat(response.status()).isEqualTo(401);
-        assertThat(trail).containsExactlyElementsOf(HOPS.subList(0, HOPS.indexOf("authenticate-bearer-token") + 1));
+        assertThat(trail).containsExactlyElementsOf(failedAt("authenticate-bearer-token"));
         assertThat(handedToProducer).isEmpty();
     }
 
@@ -173,7 +186,7 @@ class ApiGatewayRouteTest extends CaravanTestBase {
         Http.Response response = Http.get(traffic("/unknown/1.0/items"), "Authorization", "Bearer " + token);
 
         assertThat(response.status()).isEqualTo(404);
-        assertThat(trail).containsExactlyElementsOf(HOPS.subList(0, HOPS.indexOf("resolve-api") + 1));
+        assertThat(trail).containsExactlyElementsOf(failedAt("resolve-api"));
         assertThat(handedToProducer).isEmpty();
     }
 
@@ -185,7 +198,7 @@ class ApiGatewayRouteTest extends CaravanTestBase {
                 "Authorization", "Bearer " + token);
 
         assertThat(response.status()).isEqualTo(403);
-        assertThat(trail).containsExactlyElementsOf(HOPS.subList(0, HOPS.indexOf("authorize-subscription") + 1));
+        assertThat(trail).containsExactlyElementsOf(failedAt("authorize-subscription"));
         assertThat(handedToProducer).isEmpty();
     }
 }

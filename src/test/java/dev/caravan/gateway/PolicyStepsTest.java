@@ -166,6 +166,48 @@ class PolicyStepsTest {
         assertThat(exchange.getException()).hasMessage("boom");
     }
 
+    @Test
+    void faultFlowShapesTheErrorAnswerAndAFailingFaultMediatorLeavesTheOriginalAnswer() throws Exception {
+        AsyncProcessor stamp = org.apache.camel.support.AsyncProcessorConverterHelper.convert(
+                e -> e.getMessage().setHeader("X-Fault", "gateway"));
+        // as a mediation route answers its direct: producer: the failure set on the exchange
+        AsyncProcessor rewriteThenFail = new AsyncProcessorSupport() {
+            @Override
+            public boolean process(Exchange e, AsyncCallback callback) {
+                e.getMessage().setBody("{\"half\":\"written\"}");
+                e.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+                e.setException(new IllegalStateException("fault mediator broke"));
+                callback.done(true);
+                return true;
+            }
+        };
+
+        Exchange shaped = errorAnswer(faultRuntime(List.of(stamp)));
+        mediators.applyFaultMediation().process(shaped);
+        assertThat(shaped.getMessage().getHeader("X-Fault")).isEqualTo("gateway");
+        assertThat(shaped.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE)).isEqualTo(401);
+
+        Exchange broken = errorAnswer(faultRuntime(List.of(stamp, rewriteThenFail)));
+        mediators.applyFaultMediation().process(broken);
+        assertThat(broken.getException()).isNull();
+        assertThat(broken.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE)).isEqualTo(401);
+        assertThat(broken.getMessage().getBody(String.class)).isEqualTo("{\"error\":\"invalid_token\"}");
+        assertThat(broken.getMessage().getHeader("X-Fault")).as("nothing of the failed flow stays").isNull();
+    }
+
+    private static ApiRuntime faultRuntime(List<AsyncProcessor> fault) {
+        ApiRuntime plain = runtime(ApiPolicy.NONE, List.of(), null);
+        return new ApiRuntime(plain.api(), plain.cacheKey(), plain.allowedCallers(), plain.cors(), plain.requestFlow(),
+                plain.responseFlow(), fault, plain.routeIds(), plain.security(), plain.backend(), 1024, 1000, true, null);
+    }
+
+    private static Exchange errorAnswer(ApiRuntime runtime) {
+        Exchange exchange = exchange(runtime, "GET", "127.0.0.1", Map.of());
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 401);
+        exchange.getMessage().setBody("{\"error\":\"invalid_token\"}");
+        return exchange;
+    }
+
     private static AsyncProcessor mediator(List<String> trail, String name, boolean async, RuntimeException failure) {
         return new AsyncProcessorSupport() {
             @Override
