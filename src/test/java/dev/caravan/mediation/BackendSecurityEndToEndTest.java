@@ -44,6 +44,9 @@ class BackendSecurityEndToEndTest extends PolicyTestBase {
         registry.add("caravan.backend-security.wrong-client.tls.trust-store", SERVER::getPath);
         registry.add("caravan.backend-security.wrong-client.tls.trust-store-password", () -> TestCertificates.PASSWORD);
         registry.add("caravan.trusted-proxies", () -> "127.0.0.1/32");
+        // the profile README's complete policy names
+        registry.add("caravan.backend-security.weather-backend.header.name", () -> "X-Weather-Key");
+        registry.add("caravan.backend-security.weather-backend.header.value", () -> API_KEY);
     }
 
     @BeforeAll
@@ -54,6 +57,20 @@ class BackendSecurityEndToEndTest extends PolicyTestBase {
     @AfterAll
     static void stopTlsBackend() {
         tlsBackend.close();
+    }
+
+    @Test
+    void readmesCompletePolicyIsAcceptedAsWritten() throws java.io.IOException {
+        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("README.md"));
+        int heading = readme.indexOf("A complete policy");
+        int start = readme.indexOf("```json\n", heading) + "```json\n".length();
+        String example = readme.substring(start, readme.indexOf("```", start));
+        assertThat(heading).isPositive();
+        assertThat(example).contains("\"backendSecurity\": \"weather-backend\"").contains("\"fault\"");
+
+        Http.Response saved = putPolicy(example);
+
+        assertThat(saved.status()).as(saved.body()).isEqualTo(200);
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.caravan.mediation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.caravan.testsupport.CaravanTestBase;
+import dev.caravan.testsupport.Http;
 import dev.caravan.testsupport.Poll;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -108,6 +109,70 @@ class UserRouteFilesApplicationTest extends CaravanTestBase {
 
         assertThat(camel.createProducerTemplate().requestBody("direct:user-echo", "ping", String.class))
                 .isEqualTo("echo ping");
+    }
+
+    /**
+     * A user route served on the traffic port, over a real connection: dropped, it answers;
+     * changed, the new version answers without a restart; broken, it is refused naming the file
+     * and line, and the version before keeps answering.
+     */
+    @Test
+    void userRouteOnTheTrafficPortIsLoadedReloadedAndKeptWhenBroken() throws IOException {
+        Path file = ROUTES.resolve("hello.yaml");
+        Files.writeString(file, helloRoute("first version"));
+        awaitState("hello.yaml", RouteFileStatus.State.LOADED);
+        assertThat(Poll.until(WAIT, () -> Http.get(traffic("/user-hello")), r -> r.status() == 200).body())
+                .isEqualTo("first version");
+
+        Files.writeString(file, helloRoute("second version, a longer answer"));
+        Poll.until(WAIT, () -> Http.get(traffic("/user-hello")),
+                r -> r.status() == 200 && r.body().equals("second version, a longer answer"));
+
+        Files.writeString(file, """
+                - route:
+                    id: user-hello
+                    from:
+                      uri: caravan-http:/user-hello
+                      steps:
+                        - setBody:
+                          constant: broken indentation
+                        - log: [
+                """);
+        RouteFileStatus refused = awaitState("hello.yaml", RouteFileStatus.State.REFUSED);
+
+        assertThat(refused.error()).containsPattern("hello\\.yaml:\\d+:");
+        Http.Response stillServing = Http.get(traffic("/user-hello"));
+        assertThat(stillServing.status()).isEqualTo(200);
+        assertThat(stillServing.body()).isEqualTo("second version, a longer answer");
+    }
+
+    @Test
+    void readmesUserRouteExampleLoadsAndAnswers() throws IOException {
+        String readme = Files.readString(Path.of("README.md"));
+        int intro = readme.indexOf("saved as `user-routes/hello.yaml`");
+        int start = readme.indexOf("```yaml\n", intro) + "```yaml\n".length();
+        assertThat(intro).isPositive();
+        Files.writeString(ROUTES.resolve("readme-example.yaml"), readme.substring(start, readme.indexOf("```", start))
+                .replace("user-hello", "readme-hello"));
+
+        RouteFileStatus loaded = awaitState("readme-example.yaml", RouteFileStatus.State.LOADED);
+
+        assertThat(loaded.routeIds()).containsExactlyInAnyOrder("readme-hello", "orders-log");
+        Http.Response answer = Http.get(traffic("/readme-hello"));
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.body()).isEqualTo("hello from a user route");
+    }
+
+    private static String helloRoute(String answer) {
+        return """
+                - route:
+                    id: user-hello
+                    from:
+                      uri: caravan-http:/user-hello
+                      steps:
+                        - setBody:
+                            constant: "%s"
+                """.formatted(answer);
     }
 
     @Test
