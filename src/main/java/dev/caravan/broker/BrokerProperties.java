@@ -1,6 +1,8 @@
 package dev.caravan.broker;
 
 import jakarta.validation.Valid;
+import java.util.List;
+import java.util.Map;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -23,6 +25,8 @@ import org.springframework.validation.annotation.Validated;
  *                 cannot connect until one is set)
  * @param dataDir  the embedded broker's journal, bindings, paging and large-message directories
  * @param persistent whether the embedded broker journals persistent messages (audit events)
+ * @param agents   the embedded broker's agent users, by user name: each may serve only its own
+ *                 organizations' verification queues (the broker user above may do anything)
  */
 @Validated
 @ConfigurationProperties("caravan.broker")
@@ -33,7 +37,26 @@ public record BrokerProperties(
         @DefaultValue("") String password,
         @DefaultValue("./data/artemis") @NotBlank String dataDir,
         @DefaultValue("true") boolean persistent,
-        @Valid @NotNull @DefaultValue Tcp tcp) {
+        @Valid @NotNull @DefaultValue Tcp tcp,
+        @Valid Map<String, Agent> agents) {
+
+    public BrokerProperties {
+        agents = agents == null ? Map.of() : Map.copyOf(agents);
+    }
+
+    /**
+     * An agent's own user on the embedded broker. It may consume from, and create, only the
+     * verification queues of {@code organizations} ({@code caravan.userstore.<organization>}) and
+     * send only to temporary queues (the gateway's reply queues): nothing else, so the credentials
+     * an organization holds for its agent reach neither another organization's users' passwords
+     * nor the audit queues.
+     */
+    public record Agent(@NotBlank String password, @NotNull List<@NotBlank String> organizations) {
+        @Override
+        public String toString() {
+            return "Agent[organizations=" + organizations + ", password=<set>]";
+        }
+    }
 
     /**
      * The embedded broker's TCP acceptor for agents; loopback only unless configured otherwise.
@@ -69,6 +92,6 @@ public record BrokerProperties(
     public String toString() {
         return "BrokerProperties[embedded=" + embedded + ", url=" + url + ", user=" + user
                 + ", password=" + (hasPassword() ? "<set>" : "<random>") + ", dataDir=" + dataDir
-                + ", persistent=" + persistent + ", tcp=" + tcp + "]";
+                + ", persistent=" + persistent + ", tcp=" + tcp + ", agents=" + agents.keySet() + "]";
     }
 }

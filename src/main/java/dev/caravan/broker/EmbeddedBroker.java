@@ -19,9 +19,10 @@ import org.springframework.context.SmartLifecycle;
 
 /**
  * The Artemis broker inside the gateway: an in-VM acceptor for the gateway's own connections and,
- * unless disabled, a loopback TCP acceptor for agents. Security is on; the only user is the
- * configured broker user. Persistent messages (security audit events) are journaled under
- * {@code caravan.broker.data-dir}; userstore requests are non-persistent and never written.
+ * unless disabled, a loopback TCP acceptor for agents. Security is on: the configured broker user
+ * may do anything, agent users only serve their organizations ({@link BrokerSecurityManager}).
+ * Persistent messages (security audit events) are journaled under {@code caravan.broker.data-dir};
+ * userstore requests are non-persistent and never written.
  */
 public class EmbeddedBroker implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedBroker.class);
@@ -126,8 +127,14 @@ public class EmbeddedBroker implements SmartLifecycle {
         try {
             EmbeddedActiveMQ embedded = new EmbeddedActiveMQ();
             embedded.setConfiguration(configuration());
-            embedded.setSecurityManager(new BrokerSecurityManager(credentials));
+            BrokerSecurityManager security = new BrokerSecurityManager(credentials, properties.agents());
+            embedded.setSecurityManager(security);
             embedded.start();
+            security.temporaryQueues(address -> {
+                org.apache.activemq.artemis.core.server.Queue queue =
+                        embedded.getActiveMQServer().locateQueue(SimpleString.of(address));
+                return queue != null && queue.isTemporary();
+            });
             server = embedded;
             log.info("Embedded Artemis broker started (in-VM{}); data in {}",
                     properties.tcp().enabled()

@@ -40,9 +40,15 @@ final class AgentDirectory implements AutoCloseable {
 
     /** An agent serving this directory for {@code organization}, connected to {@code brokerUrl}. */
     ConfigurableApplicationContext startAgent(String organization, String brokerUrl, String brokerPassword) {
+        return startAgent(organization, brokerUrl, "caravan", brokerPassword);
+    }
+
+    ConfigurableApplicationContext startAgent(String organization, String brokerUrl, String brokerUser,
+                                              String brokerPassword) {
         String prefix = "--caravan.userstores." + organization + ".";
         return new SpringApplicationBuilder(CaravanApplication.class).profiles("agent").run(
                 "--caravan.broker.url=" + brokerUrl,
+                "--caravan.broker.user=" + brokerUser,
                 "--caravan.broker.password=" + brokerPassword,
                 prefix + "kind=ldap",
                 prefix + "ldap.urls[0]=ldap://127.0.0.1:" + directory.getListenPort(),

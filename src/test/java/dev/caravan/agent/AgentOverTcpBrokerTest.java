@@ -25,6 +25,10 @@ class AgentOverTcpBrokerTest extends CaravanTestBase {
     private static final String BROKER_PASSWORD = "agent-broker-Secret-7";
     private static final String USER_PASSWORD = "agent-user-Pa55word!";
     private static final int BROKER_PORT = AgentDirectory.freePort();
+    /** An agent user of the gateway's broker that may serve this one organization only. */
+    private static final String SCOPED_AGENT = "scoped-agent";
+    private static final String SCOPED_AGENT_PASSWORD = "scoped-agent-Secret-3";
+    private static final String SCOPED_ORGANIZATION = "scoped_" + java.util.UUID.randomUUID().toString().substring(0, 8);
     private static AgentDirectory directory;
 
     @Autowired
@@ -35,6 +39,8 @@ class AgentOverTcpBrokerTest extends CaravanTestBase {
         registry.add("caravan.broker.tcp.enabled", () -> true);
         registry.add("caravan.broker.tcp.port", () -> BROKER_PORT);
         registry.add("caravan.broker.password", () -> BROKER_PASSWORD);
+        registry.add("caravan.broker.agents." + SCOPED_AGENT + ".password", () -> SCOPED_AGENT_PASSWORD);
+        registry.add("caravan.broker.agents." + SCOPED_AGENT + ".organizations[0]", () -> SCOPED_ORGANIZATION);
     }
 
     @BeforeAll
@@ -96,5 +102,38 @@ class AgentOverTcpBrokerTest extends CaravanTestBase {
                 agent.close();
             }
         }
+    }
+
+    @Test
+    void anAgentWithItsOwnBrokerUserServesItsOrganizationAndReachesNothingElse() throws Exception {
+        Fixtures.World world = fixtures.world("http://127.0.0.1:9", SCOPED_ORGANIZATION);
+        Fixtures.World other = fixtures.world("http://127.0.0.1:9");
+        for (Fixtures.World w : java.util.List.of(world, other)) {
+            stores.save(w.organization().id(), new SecondaryStoreDefinition(w.organization().name(),
+                    SecondaryStoreDefinition.Kind.LDAP, SecondaryStoreDefinition.Mode.AGENT, null, null,
+                    Duration.ofSeconds(3), 2, 8, 50, Duration.ofSeconds(1)));
+        }
+
+        try (ConfigurableApplicationContext agent = directory.startAgent(SCOPED_ORGANIZATION,
+                "tcp://127.0.0.1:" + BROKER_PORT, SCOPED_AGENT, SCOPED_AGENT_PASSWORD)) {
+            Http.Response ok = login(world, USER_PASSWORD);
+            assertThat(ok.status()).as(ok.body()).isEqualTo(200);
+        }
+
+        var factory = new org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory(
+                "tcp://127.0.0.1:" + BROKER_PORT);
+        try (jakarta.jms.Connection connection = factory.createConnection(SCOPED_AGENT, SCOPED_AGENT_PASSWORD)) {
+            jakarta.jms.Session session = connection.createSession(false, jakarta.jms.Session.AUTO_ACKNOWLEDGE);
+            String othersQueue = dev.caravan.userstore.external.ServedUserStores.queue(other.organization().name());
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> session.createConsumer(session.createQueue(othersQueue)))
+                    .as("another organization's verification requests")
+                    .isInstanceOf(jakarta.jms.JMSSecurityException.class);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> session.createProducer(
+                    session.createQueue("caravan.audit.security")).send(session.createTextMessage("{}")))
+                    .as("forged audit events").isInstanceOf(jakarta.jms.JMSSecurityException.class);
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> factory.createConnection(SCOPED_AGENT, BROKER_PASSWORD)
+                .close()).isInstanceOf(jakarta.jms.JMSSecurityException.class);
+        factory.close();
     }
 }

@@ -59,8 +59,13 @@ public class Fixtures {
     }
 
     public World world(String backendUrl) {
+        return world(backendUrl, "org_" + UUID.randomUUID().toString().substring(0, 8));
+    }
+
+    /** A world whose organization has this name (for settings that must name it before it exists). */
+    public World world(String backendUrl, String organizationName) {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
-        Organization org = organizations.create("org_" + suffix, "Test org " + suffix);
+        Organization org = organizations.create(organizationName, "Test org " + suffix);
         PrimaryUser subscriber = users.create(org.id(), "dev_" + suffix, hasher.hash(SUBSCRIBER_PASSWORD),
                 Set.of(PrimaryUser.SUBSCRIBER, PrimaryUser.PUBLISHER), null);
         PrimaryUser endUser = users.create(org.id(), "user_" + suffix, hasher.hash(END_USER_PASSWORD), Set.of(), null);
