@@ -157,7 +157,11 @@ final class SecurityEventSender {
         if (sender.isAlive()) {
             sender.interrupt();
         }
-        int lost = queue.size();
+        // taken out of the queue, so a sender thread still finishing its batch cannot take (and
+        // count, or even deliver) them too
+        List<Pending> left = new ArrayList<>();
+        queue.drainTo(left);
+        int lost = left.size();
         if (lost > 0) {
             dropped.increment(lost);
             LOG.warn("{} security audit events not sent before shutdown", lost);
