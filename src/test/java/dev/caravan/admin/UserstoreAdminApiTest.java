@@ -9,6 +9,7 @@ import com.unboundid.ldap.listener.InMemoryDirectoryServerConfig;
 import com.unboundid.ldap.listener.InMemoryListenerConfig;
 import dev.caravan.testsupport.Fixtures;
 import dev.caravan.testsupport.Http;
+import dev.caravan.testsupport.Poll;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -118,6 +119,82 @@ class UserstoreAdminApiTest extends AdminApiTestBase {
                 Http.basic(world.consumerKey(), world.consumerSecret()),
                 Http.params("grant_type", "refresh_token", "refresh_token", refresh));
         assertThat(refreshed.status()).as(refreshed.body()).isEqualTo(200);
+    }
+
+    /**
+     * Isolation with a real network hang: one organization's directory is a TCP port that accepts
+     * connections and never answers (a directory hung, or a firewall swallowing packets after the
+     * handshake). While eight of its logins wait on it, another organization's LDAP users and
+     * primary users log in as fast as before it hung, and the stuck logins end in 503, never in
+     * invalid_grant.
+     */
+    @Test
+    void aDirectoryThatNeverAnswersDoesNotSlowOtherOrganizations() throws Exception {
+        Fixtures.World stuck = fixtures.world("http://127.0.0.1:9");
+        Fixtures.World healthy = fixtures.world("http://127.0.0.1:9");
+        expect(put("/organizations/" + healthy.organization().name() + "/userstore", ldapDocument(SERVICE_PASSWORD)), 201);
+        java.util.List<java.net.Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(9);
+        try (ServerSocket blackHole = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            pool.submit(() -> {
+                while (!blackHole.isClosed()) {
+                    try {
+                        held.add(blackHole.accept());
+                    } catch (java.io.IOException closed) {
+                        return;
+                    }
+                }
+            });
+            Map<String, Object> ldap = new java.util.LinkedHashMap<>();
+            ldap.put("urls", List.of("ldap://127.0.0.1:" + blackHole.getLocalPort()));
+            ldap.put("bindDn", SERVICE_DN);
+            ldap.put("bindPassword", SERVICE_PASSWORD);
+            ldap.put("userSearchBase", "ou=people,dc=example,dc=com");
+            ldap.put("userFilter", "(uid={0})");
+            ldap.put("connectTimeout", "1s");
+            ldap.put("responseTimeout", "5s");
+            expect(put("/organizations/" + stuck.organization().name() + "/userstore",
+                    json("kind", "ldap", "mode", "local", "timeout", "2s", "ldap", ldap)), 201);
+
+            long before = slowestOfFivePairs(healthy);
+            List<java.util.concurrent.Future<Http.Response>> waiting = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                waiting.add(pool.submit(() -> login(stuck, "lee", LDAP_USER_PASSWORD)));
+            }
+            Poll.until(java.time.Duration.ofSeconds(5), held::size, n -> n >= 1);
+            long during = slowestOfFivePairs(healthy);
+
+            for (java.util.concurrent.Future<Http.Response> login : waiting) {
+                Http.Response answer = login.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(answer.status()).as(answer.body()).isEqualTo(503);
+                assertThat(answer.json().path("error").asText()).isEqualTo("temporarily_unavailable");
+            }
+            // the stuck store's 2 s timeout is the bound that matters: nobody else waited for it
+            assertThat(during).as("slowest pair of logins while the other directory hangs (before: %d ms)", before)
+                    .isLessThan(1_900);
+        } finally {
+            pool.shutdownNow();
+            for (java.net.Socket socket : held) {
+                socket.close();
+            }
+        }
+    }
+
+    /** Five times an LDAP login and a primary login of {@code world}, each pair timed: the slowest pair in ms. */
+    private long slowestOfFivePairs(Fixtures.World world) {
+        long slowest = 0;
+        for (int i = 0; i < 5; i++) {
+            long start = System.nanoTime();
+            Http.Response directoryUser = login(world, "lee", LDAP_USER_PASSWORD);
+            Http.Response primaryUser = Http.postForm(traffic("/oauth2/token"),
+                    Http.basic(world.consumerKey(), world.consumerSecret()),
+                    Http.params("grant_type", "password", "username", world.endUserName(),
+                            "password", Fixtures.END_USER_PASSWORD));
+            slowest = Math.max(slowest, (System.nanoTime() - start) / 1_000_000);
+            assertThat(directoryUser.status()).as(directoryUser.body()).isEqualTo(200);
+            assertThat(primaryUser.status()).as(primaryUser.body()).isEqualTo(200);
+        }
+        return slowest;
     }
 
     @Test
