@@ -128,16 +128,8 @@ class UserRouteFilesApplicationTest extends CaravanTestBase {
         Poll.until(WAIT, () -> Http.get(traffic("/user-hello")),
                 r -> r.status() == 200 && r.body().equals("second version, a longer answer"));
 
-        Files.writeString(file, """
-                - route:
-                    id: user-hello
-                    from:
-                      uri: caravan-http:/user-hello
-                      steps:
-                        - setBody:
-                          constant: broken indentation
-                        - log: [
-                """);
+        // a third version whose last step never ends: the YAML does not parse
+        Files.writeString(file, helloRoute("third version") + "            - log: [\n");
         RouteFileStatus refused = awaitState("hello.yaml", RouteFileStatus.State.REFUSED);
 
         assertThat(refused.error()).containsPattern("hello\\.yaml:\\d+:");
