@@ -27,6 +27,8 @@ import org.springframework.validation.annotation.Validated;
  * @param persistent whether the embedded broker journals persistent messages (audit events)
  * @param agents   the embedded broker's agent users, by user name: each may serve only its own
  *                 organizations' verification queues (the broker user above may do anything)
+ * @param consumers the embedded broker's users for systems consuming queue-backed APIs, by user
+ *                 name: each may consume only its queues and reply on temporary queues
  */
 @Validated
 @ConfigurationProperties("caravan.broker")
@@ -38,10 +40,12 @@ public record BrokerProperties(
         @DefaultValue("./data/artemis") @NotBlank String dataDir,
         @DefaultValue("true") boolean persistent,
         @Valid @NotNull @DefaultValue Tcp tcp,
-        @Valid Map<String, Agent> agents) {
+        @Valid Map<String, Agent> agents,
+        @Valid Map<String, Consumer> consumers) {
 
     public BrokerProperties {
         agents = agents == null ? Map.of() : Map.copyOf(agents);
+        consumers = consumers == null ? Map.of() : Map.copyOf(consumers);
     }
 
     /**
@@ -55,6 +59,18 @@ public record BrokerProperties(
         @Override
         public String toString() {
             return "Agent[organizations=" + organizations + ", password=<set>]";
+        }
+    }
+
+    /**
+     * The user of a system that consumes the queues of queue-backed APIs ({@code queue:<name>}).
+     * It may consume from, and create, only {@code queues}, and send only to temporary queues
+     * (the replies of request-reply APIs).
+     */
+    public record Consumer(@NotBlank String password, @NotNull List<@NotBlank String> queues) {
+        @Override
+        public String toString() {
+            return "Consumer[queues=" + queues + ", password=<set>]";
         }
     }
 
@@ -92,6 +108,6 @@ public record BrokerProperties(
     public String toString() {
         return "BrokerProperties[embedded=" + embedded + ", url=" + url + ", user=" + user
                 + ", password=" + (hasPassword() ? "<set>" : "<random>") + ", dataDir=" + dataDir
-                + ", persistent=" + persistent + ", tcp=" + tcp + ", agents=" + agents.keySet() + "]";
+                + ", persistent=" + persistent + ", tcp=" + tcp + ", agents=" + agents.keySet() + ", consumers=" + consumers.keySet() + "]";
     }
 }

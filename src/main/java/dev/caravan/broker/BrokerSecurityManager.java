@@ -17,40 +17,60 @@ import org.apache.activemq.artemis.spi.core.security.ActiveMQSecurityManager3;
  * Authentication and authorization of the embedded broker. The broker user
  * ({@code caravan.broker.user}, the gateway's own connections) may do anything. Each agent user
  * ({@code caravan.broker.agents.<name>}) may only consume from and create its organizations'
- * verification queues and send to temporary queues, where the gateway awaits replies; everything
- * else (another organization's queue, the audit queues, management) is refused. Artemis's role
- * settings are not used: the rules are these, whatever the address settings say.
+ * verification queues and send to temporary queues, where the gateway awaits replies; each
+ * consumer user ({@code caravan.broker.consumers.<name>}, a system behind queue-backed APIs) the
+ * same on the queues it lists. Everything else (another organization's queue, the audit queues,
+ * management) is refused. Artemis's role settings are not used: the rules are these, whatever
+ * the address settings say.
  */
 final class BrokerSecurityManager implements ActiveMQSecurityManager3 {
     private static final Set<CheckType> ON_OWN_QUEUES = Set.of(CheckType.CONSUME, CheckType.CREATE_ADDRESS,
             CheckType.CREATE_DURABLE_QUEUE, CheckType.CREATE_NON_DURABLE_QUEUE);
 
-    private record AgentUser(byte[] password, Set<String> queues) {
+    private record ScopedUser(byte[] password, Set<String> queues) {
         boolean matches(String presented) {
             return presented != null && MessageDigest.isEqual(presented.getBytes(StandardCharsets.UTF_8), password);
         }
     }
 
     private final BrokerCredentials credentials;
-    private final Map<String, AgentUser> agents = new HashMap<>();
+    private final Map<String, ScopedUser> scopedUsers = new HashMap<>();
     private volatile Predicate<String> temporaryQueue = address -> false;
 
-    BrokerSecurityManager(BrokerCredentials credentials, Map<String, BrokerProperties.Agent> agents) {
+    BrokerSecurityManager(BrokerCredentials credentials, Map<String, BrokerProperties.Agent> agents,
+                          Map<String, BrokerProperties.Consumer> consumers) {
         this.credentials = credentials;
         agents.forEach((name, agent) -> {
-            if (name.equals(credentials.user())) {
-                throw new IllegalStateException("caravan.broker.agents." + name + ": an agent cannot be the broker user");
-            }
-            if (agent.password() == null || agent.password().isBlank()) {
-                throw new IllegalStateException("caravan.broker.agents." + name + ".password must be set");
-            }
+            String at = "caravan.broker.agents." + name;
             if (agent.organizations() == null || agent.organizations().isEmpty()) {
-                throw new IllegalStateException("caravan.broker.agents." + name + ".organizations must list"
-                        + " the organizations it serves");
+                throw new IllegalStateException(at + ".organizations must list the organizations it serves");
             }
-            this.agents.put(name, new AgentUser(agent.password().getBytes(StandardCharsets.UTF_8),
-                    agent.organizations().stream().map(ServedUserStores::queue).collect(Collectors.toUnmodifiableSet())));
+            add(at, name, agent.password(),
+                    agent.organizations().stream().map(ServedUserStores::queue).collect(Collectors.toUnmodifiableSet()));
         });
+        consumers.forEach((name, consumer) -> {
+            String at = "caravan.broker.consumers." + name;
+            if (consumer.queues() == null || consumer.queues().isEmpty()) {
+                throw new IllegalStateException(at + ".queues must list the queues it consumes");
+            }
+            for (String queue : consumer.queues()) {
+                String lower = queue.toLowerCase(java.util.Locale.ROOT);
+                if (lower.startsWith("caravan.") || lower.startsWith("activemq.")) {
+                    throw new IllegalStateException(at + ".queues: " + queue + " is the gateway's or the broker's own");
+                }
+            }
+            add(at, name, consumer.password(), Set.copyOf(consumer.queues()));
+        });
+    }
+
+    private void add(String at, String name, String password, Set<String> queues) {
+        if (name.equals(credentials.user()) || scopedUsers.containsKey(name)) {
+            throw new IllegalStateException(at + ": the user name is already the broker user's or another's");
+        }
+        if (password == null || password.isBlank()) {
+            throw new IllegalStateException(at + ".password must be set");
+        }
+        scopedUsers.put(name, new ScopedUser(password.getBytes(StandardCharsets.UTF_8), queues));
     }
 
     /** How to tell a temporary queue's address; set once the broker runs. */
@@ -60,7 +80,7 @@ final class BrokerSecurityManager implements ActiveMQSecurityManager3 {
 
     @Override
     public boolean validateUser(String user, String password) {
-        return credentials.matches(user, password) || agentUser(user, password) != null;
+        return credentials.matches(user, password) || scopedUser(user, password) != null;
     }
 
     @Override
@@ -80,22 +100,22 @@ final class BrokerSecurityManager implements ActiveMQSecurityManager3 {
         if (credentials.matches(user, password)) {
             return user;
         }
-        AgentUser agent = agentUser(user, password);
-        return agent != null && allows(agent, checkType, address) ? user : null;
+        ScopedUser limited = scopedUser(user, password);
+        return limited != null && allows(limited, checkType, address) ? user : null;
     }
 
-    private boolean allows(AgentUser agent, CheckType checkType, String address) {
+    private boolean allows(ScopedUser user, CheckType checkType, String address) {
         if (address == null) {
             return false;
         }
         if (ON_OWN_QUEUES.contains(checkType)) {
-            return agent.queues().contains(address);
+            return user.queues().contains(address);
         }
         return checkType == CheckType.SEND && temporaryQueue.test(address);
     }
 
-    private AgentUser agentUser(String user, String password) {
-        AgentUser agent = user == null ? null : agents.get(user);
-        return agent != null && agent.matches(password) ? agent : null;
+    private ScopedUser scopedUser(String user, String password) {
+        ScopedUser found = user == null ? null : scopedUsers.get(user);
+        return found != null && found.matches(password) ? found : null;
     }
 }

@@ -127,7 +127,8 @@ public class EmbeddedBroker implements SmartLifecycle {
         try {
             EmbeddedActiveMQ embedded = new EmbeddedActiveMQ();
             embedded.setConfiguration(configuration());
-            BrokerSecurityManager security = new BrokerSecurityManager(credentials, properties.agents());
+            BrokerSecurityManager security = new BrokerSecurityManager(credentials, properties.agents(),
+                    properties.consumers());
             embedded.setSecurityManager(security);
             embedded.start();
             security.temporaryQueues(address -> {

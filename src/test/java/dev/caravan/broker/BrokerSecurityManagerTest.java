@@ -24,11 +24,14 @@ class BrokerSecurityManagerTest {
             "caravan.broker.password", "gateway-Secret-1",
             "caravan.broker.agents.acme-agent.password", "acme-agent-Secret-1",
             "caravan.broker.agents.acme-agent.organizations[0]", "acme",
-            "caravan.broker.agents.acme-agent.organizations[1]", "acme_eu"));
+            "caravan.broker.agents.acme-agent.organizations[1]", "acme_eu",
+            "caravan.broker.consumers.orders-app.password", "orders-app-Secret-1",
+            "caravan.broker.consumers.orders-app.queues[0]", "orders.in"));
     private final BrokerSecurityManager security = security(properties);
 
     private static BrokerSecurityManager security(BrokerProperties properties) {
-        BrokerSecurityManager security = new BrokerSecurityManager(new BrokerCredentials(properties), properties.agents());
+        BrokerSecurityManager security = new BrokerSecurityManager(new BrokerCredentials(properties), properties.agents(),
+                properties.consumers());
         security.temporaryQueues(TEMPORARY::equals);
         return security;
     }
@@ -100,5 +103,39 @@ class BrokerSecurityManagerTest {
         assertThat(properties.toString()).contains("acme-agent").doesNotContain("acme-agent-Secret-1")
                 .doesNotContain("gateway-Secret-1");
         assertThat(properties.agents().get("acme-agent").toString()).doesNotContain("acme-agent-Secret-1");
+        assertThat(properties.toString()).contains("orders-app").doesNotContain("orders-app-Secret-1");
+    }
+
+    @Test
+    void aConsumerReadsOnlyItsQueuesAndAnswersOnTemporaryOnes() {
+        java.util.function.BiPredicate<CheckType, String> consumerMay = (check, address) -> security.validateUserAndRole(
+                "orders-app", "orders-app-Secret-1", Set.of(), check, address, null) != null;
+
+        assertThat(consumerMay.test(CheckType.CONSUME, "orders.in")).isTrue();
+        assertThat(consumerMay.test(CheckType.CREATE_DURABLE_QUEUE, "orders.in")).isTrue();
+        assertThat(consumerMay.test(CheckType.SEND, TEMPORARY)).isTrue();
+        for (CheckType check : CheckType.values()) {
+            assertThat(consumerMay.test(check, "orders.in.other")).isFalse();
+            assertThat(consumerMay.test(check, "caravan.userstore.acme")).isFalse();
+            assertThat(consumerMay.test(check, "caravan.audit.security")).isFalse();
+        }
+        assertThat(consumerMay.test(CheckType.SEND, "orders.in")).isFalse();
+        assertThat(security.validateUser("orders-app", "acme-agent-Secret-1", null)).isNull();
+    }
+
+    @Test
+    void consumerSettingsCannotReachTheGatewaysQueuesOrTakeAnotherUsersName() {
+        assertThatThrownBy(() -> security(properties(Map.of("caravan.broker.consumers.c.password", "x-Secret-123",
+                "caravan.broker.consumers.c.queues[0]", "Caravan.Audit.Security"))))
+                .hasMessageContaining("caravan.broker.consumers.c.queues");
+        assertThatThrownBy(() -> security(properties(Map.of("caravan.broker.consumers.c.password", "x-Secret-123",
+                "caravan.broker.consumers.c.queues[0]", "activemq.management"))))
+                .hasMessageContaining("caravan.broker.consumers.c.queues");
+        assertThatThrownBy(() -> security(properties(Map.of("caravan.broker.consumers.c.password", "x-Secret-123"))))
+                .hasMessageContaining("caravan.broker.consumers.c.queues");
+        assertThatThrownBy(() -> security(properties(Map.of(
+                "caravan.broker.agents.same.password", "x-Secret-123", "caravan.broker.agents.same.organizations[0]", "a",
+                "caravan.broker.consumers.same.password", "y-Secret-123", "caravan.broker.consumers.same.queues[0]", "q"))))
+                .hasMessageContaining("caravan.broker.consumers.same");
     }
 }

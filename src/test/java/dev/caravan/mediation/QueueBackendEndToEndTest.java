@@ -24,6 +24,19 @@ import org.springframework.beans.factory.annotation.Autowired;
 class QueueBackendEndToEndTest extends PolicyTestBase {
     @Autowired
     private ConnectionFactory connectionFactory;
+    @Autowired
+    private dev.caravan.broker.BrokerProperties broker;
+
+    /** A system behind a queue-backed API with its own broker user, allowed this one queue. */
+    private static final String CONSUMER = "orders-app";
+    private static final String CONSUMER_PASSWORD = "orders-app-Secret-5";
+    private static final String CONSUMER_QUEUE = "orders.scoped." + UUID.randomUUID().toString().substring(0, 8);
+
+    @org.springframework.test.context.DynamicPropertySource
+    static void consumerUser(org.springframework.test.context.DynamicPropertyRegistry registry) {
+        registry.add("caravan.broker.consumers." + CONSUMER + ".password", () -> CONSUMER_PASSWORD);
+        registry.add("caravan.broker.consumers." + CONSUMER + ".queues[0]", () -> CONSUMER_QUEUE);
+    }
 
     private String queue() {
         return "orders.in." + UUID.randomUUID().toString().substring(0, 8);
@@ -60,11 +73,34 @@ class QueueBackendEndToEndTest extends PolicyTestBase {
 
     @Test
     void requestReplyAnswersWithTheConsumersReply() throws Exception {
-        String queue = queue();
+        requestReplyAnsweredBy(queue(), connectionFactory);
+    }
+
+    /**
+     * The consumer connects with its own broker user, which may read only its queue and answer on
+     * the gateway's temporary reply queue: that is enough to serve the API, and not enough to read
+     * the gateway's own queues.
+     */
+    @Test
+    void aConsumerWithItsOwnBrokerUserServesItsQueueAndReadsNothingElse() throws Exception {
+        var scoped = new org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory(broker.url(), CONSUMER,
+                CONSUMER_PASSWORD);
+        requestReplyAnsweredBy(CONSUMER_QUEUE, scoped);
+
+        try (JMSContext jms = scoped.createContext(JMSContext.AUTO_ACKNOWLEDGE)) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> jms.createConsumer(jms.createQueue("caravan.audit.security")))
+                    .isInstanceOf(jakarta.jms.JMSSecurityRuntimeException.class);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> jms.createConsumer(jms.createQueue(queue())))
+                    .as("another API's queue").isInstanceOf(jakarta.jms.JMSSecurityRuntimeException.class);
+        }
+        scoped.close();
+    }
+
+    private void requestReplyAnsweredBy(String queue, ConnectionFactory consumerSide) throws Exception {
         putApi("queue:" + queue, "{'queue': {'mode': 'request-reply', 'timeout': '5s'}}");
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread responder = new Thread(() -> {
-            try (JMSContext jms = connectionFactory.createContext(JMSContext.AUTO_ACKNOWLEDGE);
+            try (JMSContext jms = consumerSide.createContext(JMSContext.AUTO_ACKNOWLEDGE);
                  JMSConsumer consumer = jms.createConsumer(jms.createQueue(queue))) {
                 Message request = consumer.receive(10_000);
                 String body = new String(request.getBody(byte[].class), StandardCharsets.UTF_8);
