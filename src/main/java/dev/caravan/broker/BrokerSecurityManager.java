@@ -54,8 +54,7 @@ final class BrokerSecurityManager implements ActiveMQSecurityManager3 {
                 throw new IllegalStateException(at + ".queues must list the queues it consumes");
             }
             for (String queue : consumer.queues()) {
-                String lower = queue.toLowerCase(java.util.Locale.ROOT);
-                if (lower.startsWith("caravan.") || lower.startsWith("activemq.")) {
+                if (BrokerAddresses.isReserved(queue)) {
                     throw new IllegalStateException(at + ".queues: " + queue + " is the gateway's or the broker's own");
                 }
             }

@@ -1,5 +1,6 @@
 package dev.caravan.broker;
 
+import dev.caravan.userstore.external.ServedUserStores;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.activemq.artemis.api.core.TransportConfiguration;
@@ -28,7 +29,7 @@ public class EmbeddedBroker implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedBroker.class);
 
     /** The organizations' verification queues ({@code caravan.userstore.<organization>}). */
-    static final String USERSTORE_ADDRESSES = "caravan.userstore.#";
+    static final String USERSTORE_ADDRESSES = ServedUserStores.queue("#");
 
     private final BrokerProperties properties;
     private final BrokerCredentials credentials;

@@ -92,8 +92,7 @@ public class BackendEndpoints {
         if (!QUEUE_NAME.matcher(queue).matches()) {
             return "must name a queue after queue: (letters, digits, dot, underscore, hyphen; at most 200 characters)";
         }
-        String lower = queue.toLowerCase(Locale.ROOT);
-        if (lower.startsWith("caravan.") || lower.startsWith("activemq.")) {
+        if (dev.caravan.broker.BrokerAddresses.isReserved(queue)) {
             return "must not name a queue of Caravan (caravan.*) or of the broker (activemq.*)";
         }
         return null;
