@@ -3,6 +3,7 @@ package dev.caravan.admin;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
@@ -28,6 +29,8 @@ import org.springframework.web.servlet.resource.NoResourceFoundException;
 @RestControllerAdvice
 class AdminExceptionHandler {
     private static final Logger LOG = LoggerFactory.getLogger(AdminExceptionHandler.class);
+    /** The longest unknown field name an error repeats; longer keys are no field of any body. */
+    private static final int MAX_FIELD_NAME = 100;
 
     @ExceptionHandler(AdminError.class)
     ResponseEntity<ErrorBody> adminError(AdminError error) {
@@ -48,6 +51,15 @@ class AdminExceptionHandler {
                 } else {
                     field.append('[').append(reference.getIndex()).append(']');
                 }
+            }
+            if (mismatch instanceof UnrecognizedPropertyException) {
+                // the caller's own key is named back as the field (its value is never read); a key
+                // no field could have (overlong, control characters) is not repeated at all
+                String name = field.length() <= MAX_FIELD_NAME && !Checks.hasControl(field.toString())
+                        ? field.toString() : "body";
+                return json(ResponseEntity.badRequest(), new ErrorBody("validation_failed",
+                        name.equals("body") ? "the body has a field that is not known" : name + " is not a known field",
+                        name));
             }
             String top = mismatch.getPath().get(0).getFieldName();
             return json(ResponseEntity.badRequest(),

@@ -23,12 +23,21 @@ class AdminWebConfiguration implements WebMvcConfigurer {
 
     /**
      * The admin API speaks JSON only: jackson-dataformat-xml is on the class path for the
-     * json-to-xml mediators, and Spring MVC would otherwise also offer XML bodies.
+     * json-to-xml mediators, and Spring MVC would otherwise also offer XML bodies. And it reads
+     * bodies strictly: a field no body type has ({@code "role"} for {@code "roles"}) is a 400
+     * naming it ({@link AdminExceptionHandler}), never silently dropped. The strict reader is a
+     * copy of the application's mapper, used by the management port's converter only.
      */
     @Override
     public void extendMessageConverters(java.util.List<org.springframework.http.converter.HttpMessageConverter<?>> converters) {
         converters.removeIf(converter -> converter instanceof
                 org.springframework.http.converter.xml.MappingJackson2XmlHttpMessageConverter);
+        for (var converter : converters) {
+            if (converter instanceof org.springframework.http.converter.json.MappingJackson2HttpMessageConverter json) {
+                json.setObjectMapper(json.getObjectMapper().copy()
+                        .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES));
+            }
+        }
     }
 
     static final String BASE = "/api/v1";

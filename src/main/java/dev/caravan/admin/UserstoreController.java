@@ -31,7 +31,12 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping(AdminWebConfiguration.BASE + "/organizations/{org}/userstore")
 class UserstoreController {
 
-    record Probe(String username, String password) {}
+    record Probe(String username, String password) {
+        @Override
+        public String toString() {
+            return "Probe[username=" + username + ", password=" + (password == null ? null : "<redacted>") + "]";
+        }
+    }
 
     private final SecondaryStoreRepository repository;
     private final ExternalUserStoreFactory factory;
