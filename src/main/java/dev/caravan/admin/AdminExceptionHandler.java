@@ -104,6 +104,13 @@ class AdminExceptionHandler {
                 new ErrorBody("conflict", "the resource already exists", null));
     }
 
+    /** Another write held the registry lock too long (H2's lock timeout): nothing was changed, try again. */
+    @ExceptionHandler(org.springframework.dao.PessimisticLockingFailureException.class)
+    ResponseEntity<ErrorBody> locked() {
+        return json(ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "1"),
+                new ErrorBody("temporarily_unavailable", "another change is in progress; try again shortly", null));
+    }
+
     /** Password hashing is saturated (creating or changing a user): try again shortly. */
     @ExceptionHandler(dev.caravan.userstore.PasswordHasher.BusyException.class)
     ResponseEntity<ErrorBody> busy() {

@@ -3,6 +3,8 @@ package dev.caravan.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.caravan.gateway.ApiPolicyCheck;
 import dev.caravan.registry.ApiDefinition;
+import dev.caravan.registry.ApiPathTakenException;
+import dev.caravan.registry.ApiPaths;
 import dev.caravan.registry.ApiPolicies;
 import dev.caravan.registry.ApiPolicy;
 import dev.caravan.registry.InvalidApiPolicyException;
@@ -24,8 +26,9 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * APIs an organization publishes, addressed by id. Context and version together are unique
- * across all organizations (they are the gateway's URL space) and fixed once created: a new
+ * APIs an organization publishes, addressed by id. The paths an API serves
+ * ({@code /context/version/...}) overlap no other API's, of any organization (they are the
+ * gateway's URL space, {@link ApiPaths}); context and version are fixed once created: a new
  * version is a new API. PUT replaces name, backend URL, tiers and policy (an absent policy is the default one).
  */
 @RestController
@@ -83,12 +86,15 @@ class ApiController {
     ResponseEntity<ApiView> create(@PathVariable String org, @RequestBody ApiBody body) {
         Organization organization = lookups.organization(org);
         Valid api = Valid.of(body, policyCheck);
-        if (apis.findByContextAndVersion(api.context(), api.version()).isPresent()) {
-            throw AdminError.conflict("context", "an API with context " + api.context() + " and version "
-                    + api.version() + " already exists");
+        String id;
+        try {
+            id = apis.createUnlessPathTaken(organization.id(), api.name(), api.context(), api.version(),
+                    api.backendUrl(), api.tiers(), api.policy()).id();
+        } catch (ApiPathTakenException e) {
+            // in the caller's own terms: which API, and whose, is not theirs to learn
+            throw AdminError.conflict("context", "paths under " + ApiPaths.served(api.context(), api.version())
+                    + " are already served by another API");
         }
-        String id = apis.create(organization.id(), api.name(), api.context(), api.version(),
-                api.backendUrl(), api.tiers(), api.policy()).id();
         ApiDefinition created = lookups.api(organization, id); // as stored (the database rounds createdAt)
         return ResponseEntity.created(AdminLookups.location("organizations", organization.name(), "apis", created.id()))
                 .body(ApiView.of(created));

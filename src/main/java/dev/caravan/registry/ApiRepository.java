@@ -7,6 +7,7 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionOperations;
 
 @Repository
 public class ApiRepository {
@@ -23,10 +24,13 @@ public class ApiRepository {
 
     private final JdbcClient jdbc;
     private final ApplicationEventPublisher events;
+    private final TransactionOperations transactions;
 
-    public ApiRepository(JdbcClient jdbc, ApplicationEventPublisher events) {
+    /** {@code transactions} must run on the data source of {@code jdbc} (Spring's transaction manager does). */
+    public ApiRepository(JdbcClient jdbc, ApplicationEventPublisher events, TransactionOperations transactions) {
         this.jdbc = jdbc;
         this.events = events;
+        this.transactions = transactions;
     }
 
     public ApiDefinition create(String organizationId, String name, String context, String version,
@@ -36,6 +40,41 @@ public class ApiRepository {
 
     public ApiDefinition create(String organizationId, String name, String context, String version,
                                 String backendUrl, List<String> tiers, ApiPolicy policy) {
+        ApiDefinition api = insert(organizationId, name, context, version, backendUrl, tiers, policy);
+        events.publishEvent(new RegistryChangedEvent("api"));
+        return api;
+    }
+
+    /**
+     * Creates the API unless its paths overlap an existing API's, of any organization
+     * ({@link ApiPaths}). Check and insert are one transaction that first locks the
+     * {@code registry_version} row, which every such create locks too: of two concurrent creates
+     * that would overlap, on this node or another on the same database, the second sees the first.
+     *
+     * @throws ApiPathTakenException when the paths overlap (nothing is created)
+     */
+    public ApiDefinition createUnlessPathTaken(String organizationId, String name, String context, String version,
+                                               String backendUrl, List<String> tiers, ApiPolicy policy) {
+        ApiDefinition api = transactions.execute(status -> {
+            jdbc.sql("select version from registry_version where id = 1 for update").query(Long.class).single();
+            String first = ApiPaths.firstSegment(context);
+            // '!' is outside the context alphabet; '_' (a LIKE wildcard) is inside it
+            String under = "/" + first.replace("!", "!!").replace("_", "!_").replace("%", "!%") + "/%";
+            List<ApiDefinition> neighbours = jdbc.sql("select * from api where context = ? or context like ? escape '!'")
+                    .params("/" + first, under).query(ROW).list();
+            for (ApiDefinition neighbour : neighbours) {
+                if (ApiPaths.overlap(context, version, neighbour)) {
+                    throw new ApiPathTakenException();
+                }
+            }
+            return insert(organizationId, name, context, version, backendUrl, tiers, policy);
+        });
+        events.publishEvent(new RegistryChangedEvent("api"));
+        return api;
+    }
+
+    private ApiDefinition insert(String organizationId, String name, String context, String version,
+                                 String backendUrl, List<String> tiers, ApiPolicy policy) {
         ApiDefinition api = new ApiDefinition(Db.newId(), organizationId, name, context, version, backendUrl,
                 List.copyOf(tiers), Instant.now(), policy);
         jdbc.sql("""
@@ -44,7 +83,6 @@ public class ApiRepository {
                 .params(api.id(), organizationId, name, context, version, backendUrl, Db.joinList(tiers),
                         Db.ts(api.createdAt()), ApiPolicies.toStored(api.policy()))
                 .update();
-        events.publishEvent(new RegistryChangedEvent("api"));
         return api;
     }
 

@@ -6,6 +6,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.event.ContextRefreshedEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
@@ -17,6 +20,7 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class LiveRegistry {
+    private static final Logger LOG = LoggerFactory.getLogger(LiveRegistry.class);
 
     /** An application with the names the backend JWT needs. */
     public record ClientApp(Application application, String organization, String ownerQualifiedName) {}
@@ -33,6 +37,7 @@ public class LiveRegistry {
     private final SubscriptionRepository subscriptions;
     private final PrimaryUserRepository users;
     private volatile Snapshot snapshot;
+    private final AtomicBoolean overlapsReported = new AtomicBoolean();
 
     public LiveRegistry(OrganizationRepository organizations, ApplicationRepository applications, ApiRepository apis,
                         SubscriptionRepository subscriptions, PrimaryUserRepository users) {
@@ -69,6 +74,31 @@ public class LiveRegistry {
     @EventListener(ContextRefreshedEvent.class)
     public void contextRefreshed() {
         reload();
+        if (overlapsReported.compareAndSet(false, true)) {
+            reportOverlaps();
+        }
+    }
+
+    /**
+     * Logs (WARN) every pair of stored APIs whose paths overlap ({@link ApiPaths}): data from before
+     * such APIs were refused at creation. A call under both reaches the shorter one only.
+     *
+     * @return how many pairs were found
+     */
+    public int reportOverlaps() {
+        Snapshot current = snapshot;
+        List<ApiPaths.Overlap> overlaps = ApiPaths.overlaps(current.apisByContextAndVersion().values());
+        for (ApiPaths.Overlap overlap : overlaps) {
+            LOG.warn("API paths overlap: {} and {}; calls under {} reach only the first: delete one of them",
+                    describe(overlap.shorter(), current), describe(overlap.longer(), current),
+                    ApiPaths.served(overlap.longer()));
+        }
+        return overlaps.size();
+    }
+
+    private static String describe(ApiDefinition api, Snapshot snapshot) {
+        return "organization " + snapshot.organizationNamesById().get(api.organizationId()) + " context "
+                + api.context() + " version " + api.version();
     }
 
     public Snapshot snapshot() {

@@ -74,7 +74,9 @@ public final class MediatorRig {
         this.organizations = new OrganizationRepository(jdbc, ignored);
         this.users = new PrimaryUserRepository(jdbc);
         this.applications = new ApplicationRepository(jdbc, ignored);
-        this.apis = new ApiRepository(jdbc, ignored);
+        this.apis = new ApiRepository(jdbc, ignored,
+                new org.springframework.transaction.support.TransactionTemplate(
+                        new org.springframework.jdbc.datasource.DataSourceTransactionManager(dataSource)));
         this.subscriptions = new SubscriptionRepository(jdbc, ignored);
         this.registry = new LiveRegistry(organizations, applications, apis, subscriptions, users);
         try {
