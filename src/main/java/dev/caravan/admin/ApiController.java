@@ -49,7 +49,7 @@ class ApiController {
     /** An API body that passed every rule. */
     private record Valid(String name, String context, String version, String backendUrl, List<String> tiers,
                          ApiPolicy policy) {
-        static Valid of(ApiBody body, ApiPolicyCheck check) {
+        static Valid of(Organization organization, ApiBody body, ApiPolicyCheck check) {
             String name = Checks.text("name", body.name(), 100);
             String context = Checks.context("context", body.context());
             String version = Checks.version("version", body.version());
@@ -61,7 +61,7 @@ class ApiController {
             } catch (InvalidApiPolicyException e) {
                 throw AdminError.invalid(e.field(), e.getMessage());
             }
-            ApiPolicyCheck.Problem problem = check.problem(backendUrl, policy);
+            ApiPolicyCheck.Problem problem = check.problem(organization.name(), backendUrl, policy);
             if (problem != null) {
                 throw AdminError.invalid(problem.field(), problem.message());
             }
@@ -85,7 +85,7 @@ class ApiController {
     @PostMapping
     ResponseEntity<ApiView> create(@PathVariable String org, @RequestBody ApiBody body) {
         Organization organization = lookups.organization(org);
-        Valid api = Valid.of(body, policyCheck);
+        Valid api = Valid.of(organization, body, policyCheck);
         String id;
         try {
             id = apis.createUnlessPathTaken(organization.id(), api.name(), api.context(), api.version(),
@@ -112,8 +112,9 @@ class ApiController {
 
     @PutMapping("/{id}")
     ApiView replace(@PathVariable String org, @PathVariable String id, @RequestBody ApiBody body) {
-        ApiDefinition existing = lookups.api(lookups.organization(org), id);
-        Valid api = Valid.of(body, policyCheck);
+        Organization organization = lookups.organization(org);
+        ApiDefinition existing = lookups.api(organization, id);
+        Valid api = Valid.of(organization, body, policyCheck);
         if (!api.context().equals(existing.context())) {
             throw AdminError.invalid("context", "cannot be changed; publish a new API instead");
         }

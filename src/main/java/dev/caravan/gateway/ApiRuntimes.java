@@ -46,6 +46,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class ApiRuntimes implements ApiPolicyCheck, DisposableBean {
     private static final Logger log = LoggerFactory.getLogger(ApiRuntimes.class);
+    static final String NO_PROFILE = "names no backend security profile available to this API";
     /** A retired runtime's routes stay this much longer than its longest call could take. */
     static final long RETIRE_MARGIN_MILLIS = 5_000;
 
@@ -106,6 +107,17 @@ public class ApiRuntimes implements ApiPolicyCheck, DisposableBean {
         String prefix = "mediation-" + api.id() + "-" + gen;
         List<String> routeIds = new ArrayList<>();
         try {
+            BackendEndpoints.Backend backend = endpoints.forApi(api);
+            BackendSecurityProfiles.Compiled profile = null;
+            if (policy.backendSecurity() != null) {
+                // checked again here, not only at save: stored data may predate the binding, or the
+                // profile's organizations and hosts may have changed since; never send them elsewhere
+                profile = security.available(policy.backendSecurity(), organization(api), backend);
+                if (profile == null) {
+                    throw new IllegalStateException("backend security profile " + policy.backendSecurity()
+                            + " is not available to this API (its organization or backend host is not the profile's)");
+                }
+            }
             List<AsyncProcessor> request = flow(prefix + "-request", policy.mediation().request(), routeIds);
             List<AsyncProcessor> response = flow(prefix + "-response", policy.mediation().response(), routeIds);
             List<AsyncProcessor> fault = flow(prefix + "-fault", policy.mediation().fault(), routeIds);
@@ -121,8 +133,8 @@ public class ApiRuntimes implements ApiPolicyCheck, DisposableBean {
                     policy.allowedCallers().stream().map(Cidr::parse).toList(),
                     policy.cors() == null ? null : new CorsPolicy(policy.cors()),
                     request, response, fault, List.copyOf(routeIds),
-                    policy.backendSecurity() == null ? null : security.profile(policy.backendSecurity()),
-                    endpoints.forApi(api),
+                    profile,
+                    backend,
                     maxBody,
                     (policy.backendTimeout() == null ? gateway.responseTimeout() : policy.backendTimeout()).toMillis(),
                     jwt, claims);
@@ -134,10 +146,50 @@ public class ApiRuntimes implements ApiPolicyCheck, DisposableBean {
             return runtime;
         } catch (RuntimeException e) {
             removeRoutes(routeIds);
-            log.error("the mediation of API {} {} cannot be built: {}", api.context(), api.version(), e.getMessage());
+            log.error("API {} {} of organization {} cannot be served: {}", api.context(), api.version(), organization(api),
+                    e.getMessage());
             unbuildable.put(api.id(), api);
             throw unavailable();
         }
+    }
+
+    @EventListener(org.springframework.boot.context.event.ApplicationReadyEvent.class)
+    public void started() {
+        reportUnservableApis();
+    }
+
+    private String organization(ApiDefinition api) {
+        return registry.snapshot().organizationNamesById().get(api.organizationId());
+    }
+
+    /**
+     * At start-up, every stored API the gateway will refuse to serve as it is (a backend security
+     * profile it may not use: data from before profiles were bound, or a profile changed since) is
+     * logged once, so the operator learns of it before a caller does.
+     *
+     * @return how many were found
+     */
+    public int reportUnservableApis() {
+        int found = 0;
+        for (ApiDefinition api : registry.allApis()) {
+            String name = api.policy().backendSecurity();
+            if (name == null) {
+                continue;
+            }
+            BackendEndpoints.Backend backend;
+            try {
+                backend = endpoints.forApi(api);
+            } catch (RuntimeException e) {
+                backend = null;
+            }
+            if (security.available(name, organization(api), backend) == null) {
+                found++;
+                log.warn("API {} {} of organization {} names backend security profile {}, which does not list its"
+                        + " organization or its backend host: its calls are refused until the API or the profile is changed",
+                        api.context(), api.version(), organization(api), name);
+            }
+        }
+        return found;
     }
 
     private List<AsyncProcessor> flow(String prefix, List<MediatorRef> refs, List<String> routeIds) {
@@ -231,7 +283,7 @@ public class ApiRuntimes implements ApiPolicyCheck, DisposableBean {
     }
 
     @Override
-    public Problem problem(String backendUrl, ApiPolicy policy) {
+    public Problem problem(String organization, String backendUrl, ApiPolicy policy) {
         boolean queue = backendUrl.startsWith(BackendEndpoints.QUEUE_SCHEME);
         if (policy.queue() != null && !queue) {
             return new Problem("policy.queue", "applies only to an API whose backendUrl is queue:<name>");
@@ -240,8 +292,15 @@ public class ApiRuntimes implements ApiPolicyCheck, DisposableBean {
             if (queue) {
                 return new Problem("policy.backendSecurity", "does not apply to a queue backend");
             }
-            if (!security.exists(policy.backendSecurity())) {
-                return new Problem("policy.backendSecurity", "names no profile of caravan.backend-security");
+            // one answer for a profile that does not exist, is another organization's or not for this host
+            BackendEndpoints.Backend backend;
+            try {
+                backend = BackendEndpoints.parse(backendUrl);
+            } catch (RuntimeException e) {
+                backend = null;
+            }
+            if (security.available(policy.backendSecurity(), organization, backend) == null) {
+                return new Problem("policy.backendSecurity", NO_PROFILE);
             }
         }
         Model model = camel.getCamelContextExtension().getContextPlugin(Model.class);

@@ -23,8 +23,13 @@ public record BackendSecurityProperties(
         @Valid @NotNull @DefaultValue Map<String, @Valid Profile> backendSecurity,
         @NotNull @DefaultValue List<String> trustedProxies) {
 
-    /** A profile may combine basic auth or a static header with mutual TLS. */
-    public record Profile(@Valid Basic basic, @Valid Header header, @Valid Tls tls) {}
+    /**
+     * A profile may combine basic auth or a static header with mutual TLS. Its credentials are
+     * only for the APIs of {@code organizations}, and only towards {@code hosts} ({@code host}:
+     * any port of it, {@code host:port}: that port; an IPv6 address in brackets); both required.
+     */
+    public record Profile(@Valid Basic basic, @Valid Header header, @Valid Tls tls,
+                          List<String> organizations, List<String> hosts) {}
 
     /** HTTP basic credentials sent to the backend. */
     public record Basic(@NotNull String username, @NotNull String password) {}

@@ -2,7 +2,12 @@ package dev.caravan.mediation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.caravan.registry.ApiDefinition;
+import dev.caravan.registry.ApiPolicies;
+import dev.caravan.registry.ApiRepository;
+import dev.caravan.testsupport.Fixtures;
 import dev.caravan.testsupport.Http;
+import dev.caravan.testsupport.TestBackend;
 import dev.caravan.testsupport.TestCertificates;
 import dev.caravan.testsupport.TlsTestBackend;
 import java.io.File;
@@ -12,15 +17,19 @@ import java.util.Base64;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The gateway's own credentials towards backends, from configuration profiles an API names:
  * basic auth, a static header, mutual TLS against a real HTTPS server that demands a client
- * certificate; and the caller allow-list behind a trusted proxy (this context trusts loopback
+ * certificate; each profile only for its organization's APIs on its hosts, whatever another
+ * organization's publisher tries or old data says; and the caller allow-list behind a trusted proxy (this context trusts loopback
  * as a proxy, so X-Forwarded-For counts here).
  */
+@org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
 class BackendSecurityEndToEndTest extends PolicyTestBase {
     private static final String BACKEND_PASSWORD = "backend-Secret-4711";
     private static final String API_KEY = "static-api-key-0815";
@@ -29,8 +38,32 @@ class BackendSecurityEndToEndTest extends PolicyTestBase {
     private static final File STRANGER = TestCertificates.selfSigned("CN=stranger");
     private static TlsTestBackend tlsBackend;
 
+    /** The organization the profiles are for; every test's world is in it. */
+    private static final String ORGANIZATION = "bsec_" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    /** Another organization's publisher's own server, where no profile may send its credentials. */
+    private static TestBackend carol;
+
+    @Autowired
+    private ApiRepository apis;
+    @Autowired
+    private dev.caravan.gateway.ApiRuntimes runtimes;
+
+    @Override
+    protected String organization() {
+        return ORGANIZATION;
+    }
+
     @DynamicPropertySource
     static void profiles(DynamicPropertyRegistry registry) {
+        for (String profile : java.util.List.of("basic-profile", "header-profile", "mtls", "wrong-client", "weather-backend")) {
+            registry.add("caravan.backend-security." + profile + ".organizations[0]", () -> ORGANIZATION);
+        }
+        // pinned to the port of this organization's backend (started before the context), or any port of the host
+        registry.add("caravan.backend-security.basic-profile.hosts[0]", () -> backend.baseUrl().substring("http://".length()));
+        registry.add("caravan.backend-security.header-profile.hosts[0]", () -> "127.0.0.1");
+        registry.add("caravan.backend-security.mtls.hosts[0]", () -> "127.0.0.1");
+        registry.add("caravan.backend-security.wrong-client.hosts[0]", () -> "127.0.0.1");
+        registry.add("caravan.backend-security.weather-backend.hosts[0]", () -> "127.0.0.1");
         registry.add("caravan.backend-security.basic-profile.basic.username", () -> "gateway");
         registry.add("caravan.backend-security.basic-profile.basic.password", () -> BACKEND_PASSWORD);
         registry.add("caravan.backend-security.header-profile.header.name", () -> "X-Api-Key");
@@ -52,11 +85,120 @@ class BackendSecurityEndToEndTest extends PolicyTestBase {
     @BeforeAll
     static void startTlsBackend() {
         tlsBackend = new TlsTestBackend(SERVER, CLIENT, TestCertificates.PASSWORD);
+        carol = new TestBackend();
     }
 
     @AfterAll
     static void stopTlsBackend() {
         tlsBackend.close();
+        carol.close();
+    }
+
+    private static String carolsServer() {
+        return carol.baseUrl() + "/collect";
+    }
+
+    private Http.Response putApiAs(String authorization, Fixtures.World owner, String backendUrl, String policy) {
+        String body = "{\"name\":\"" + owner.api().name() + "\",\"context\":\"" + owner.api().context()
+                + "\",\"version\":\"" + owner.api().version() + "\",\"backendUrl\":\"" + backendUrl
+                + "\",\"tiers\":[\"Gold\",\"Silver\",\"Bronze\"],\"policy\":" + policy.replace('\'', '"') + "}";
+        return Http.request("PUT", management("/api/v1/organizations/" + owner.organization().name() + "/apis/"
+                + owner.api().id()), body, "Authorization", authorization, "Content-Type", "application/json");
+    }
+
+    private static String publisher(Fixtures.World world) {
+        // RFC 7617 as the admin API reads it: nothing URL-encoded
+        String pair = world.subscriber().username() + "@" + world.organization().name() + ":" + Fixtures.SUBSCRIBER_PASSWORD;
+        return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void assertNoProfileAvailable(Http.Response response) {
+        assertThat(response.status()).as(response.body()).isEqualTo(400);
+        assertThat(response.json().path("error").asText()).isEqualTo("validation_failed");
+        assertThat(response.json().path("field").asText()).isEqualTo("policy.backendSecurity");
+        assertThat(response.json().path("message").asText())
+                .isEqualTo("policy.backendSecurity names no backend security profile available to this API");
+        assertThat(response.body()).doesNotContain(BACKEND_PASSWORD).doesNotContain(API_KEY).doesNotContain(ORGANIZATION);
+    }
+
+    /** Nothing of any profile in what carol's server received. */
+    private static void assertCarolGotNoCredentials(Fixtures.World acme) {
+        TestBackend.Received received = carol.take();
+        String everything = received.headers().toString() + received.bodyText();
+        assertThat(everything).doesNotContain(API_KEY).doesNotContain("gateway:")
+                .doesNotContain(Base64.getEncoder().encodeToString(("gateway:" + BACKEND_PASSWORD).getBytes(StandardCharsets.UTF_8)));
+        assertThat(received.header("Authorization")).isNull();
+    }
+
+    @Test
+    void anotherOrganizationsPublisherCannotUseAProfileNorLearnThatItExists() {
+        Fixtures.World acme = fixtures.world(carolsServer());
+        carol.clear();
+
+        for (String profile : java.util.List.of("basic-profile", "header-profile", "mtls", "no-such-profile")) {
+            assertNoProfileAvailable(putApiAs(publisher(acme), acme, carolsServer(), "{'backendSecurity': '" + profile + "'}"));
+            // even towards the very backend the profile is for
+            assertNoProfileAvailable(putApiAs(publisher(acme), acme, backend.baseUrl() + "/svc",
+                    "{'backendSecurity': '" + profile + "'}"));
+        }
+        Http.Response created = Http.request("POST", management("/api/v1/organizations/" + acme.organization().name() + "/apis"),
+                "{\"name\":\"steal\",\"context\":\"/steal_" + acme.organization().name() + "\",\"version\":\"1\","
+                        + "\"backendUrl\":\"" + carolsServer() + "\",\"tiers\":[\"Gold\"],"
+                        + "\"policy\":{\"backendSecurity\":\"basic-profile\"}}",
+                "Authorization", publisher(acme), "Content-Type", "application/json");
+        assertNoProfileAvailable(created);
+
+        assertThat(apis.findById(acme.api().id()).orElseThrow().policy().backendSecurity()).isNull();
+        String acmeToken = passwordGrant(acme).path("access_token").asText();
+        Http.Response call = Http.request("GET", traffic(acme.apiPath() + "/items"), null, "Authorization", "Bearer " + acmeToken);
+        assertThat(call.status()).isEqualTo(200);
+        assertCarolGotNoCredentials(acme);
+    }
+
+    @Test
+    void aProfileIsRefusedForAHostItDoesNotListAlsoWhenOnlyTheBackendUrlChanges() {
+        policy("{'backendSecurity': 'basic-profile'}");
+
+        assertNoProfileAvailable(putApi(carolsServer(), "{'backendSecurity': 'basic-profile'}"));
+        assertNoProfileAvailable(putApi("http://localhost:" + backend.baseUrl().substring(backend.baseUrl().lastIndexOf(':') + 1)
+                + "/svc", "{'backendSecurity': 'basic-profile'}"));
+        assertNoProfileAvailable(putApi(tlsBackend.baseUrl() + "/svc", "{'backendSecurity': 'basic-profile'}"));
+
+        assertThat(apis.findById(world.api().id()).orElseThrow().backendUrl()).isEqualTo(world.api().backendUrl());
+        call("GET", "/items", null, "Authorization", "Bearer " + userToken);
+        assertThat(backend.take().header("Authorization")).startsWith("Basic ");
+    }
+
+    @Test
+    void storedApisOutsideAProfilesBindingAreRefusedAtRunTimeAndNothingIsSent(CapturedOutput output) {
+        // as data written before profiles were bound: the admin API's checks never saw it
+        ApiDefinition elsewhere = world.api();
+        apis.update(new ApiDefinition(elsewhere.id(), elsewhere.organizationId(), elsewhere.name(), elsewhere.context(),
+                elsewhere.version(), carolsServer(), elsewhere.tiers(), elsewhere.createdAt(),
+                ApiPolicies.fromStored("{\"backendSecurity\":\"basic-profile\"}")));
+        Fixtures.World acme = fixtures.world(backend.baseUrl() + "/svc");
+        ApiDefinition foreign = acme.api();
+        apis.update(new ApiDefinition(foreign.id(), foreign.organizationId(), foreign.name(), foreign.context(),
+                foreign.version(), foreign.backendUrl(), foreign.tiers(), foreign.createdAt(),
+                ApiPolicies.fromStored("{\"backendSecurity\":\"header-profile\"}")));
+        carol.clear();
+        backend.clear();
+
+        Http.Response toCarol = call("GET", "/items", null, "Authorization", "Bearer " + userToken);
+        Http.Response forAcme = Http.request("GET", traffic(acme.apiPath() + "/items"), null,
+                "Authorization", "Bearer " + passwordGrant(acme).path("access_token").asText());
+
+        assertThat(toCarol.status()).isEqualTo(500);
+        assertThat(forAcme.status()).isEqualTo(500);
+        assertThat(toCarol.body() + forAcme.body()).doesNotContain(BACKEND_PASSWORD).doesNotContain(API_KEY);
+        assertThat(carol.receivedNothing(Duration.ofMillis(300))).isTrue();
+        assertThat(backend.receivedNothing(Duration.ofMillis(100))).isTrue();
+        assertThat(runtimes.reportUnservableApis()).isGreaterThanOrEqualTo(2);
+        assertThat(output.getOut()).contains("API " + elsewhere.context() + " " + elsewhere.version() + " of organization "
+                + ORGANIZATION + " names backend security profile basic-profile")
+                .contains("API " + foreign.context() + " " + foreign.version() + " of organization "
+                + acme.organization().name() + " names backend security profile header-profile")
+                .doesNotContain(BACKEND_PASSWORD).doesNotContain(API_KEY);
     }
 
     @Test

@@ -34,8 +34,14 @@ abstract class PolicyTestBase extends CaravanTestBase {
         backend.clear();
         backend.respond(200, "{\"ok\":true}");
         backend.delay(java.time.Duration.ZERO);
-        world = fixtures.world(backend.baseUrl() + "/svc");
+        world = organization() == null ? fixtures.world(backend.baseUrl() + "/svc")
+                : fixtures.world(backend.baseUrl() + "/svc", organization());
         userToken = passwordGrant(world).path("access_token").asText();
+    }
+
+    /** The name of the organization every test's world shares, or null for a new one per test. */
+    protected String organization() {
+        return null;
     }
 
     /** PUTs the world's API with this policy (JSON, single quotes allowed) and returns the admin API's answer. */

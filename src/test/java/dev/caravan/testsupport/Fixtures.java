@@ -62,10 +62,14 @@ public class Fixtures {
         return world(backendUrl, "org_" + UUID.randomUUID().toString().substring(0, 8));
     }
 
-    /** A world whose organization has this name (for settings that must name it before it exists). */
+    /**
+     * A world whose organization has this name (for settings that must name it before it exists);
+     * a second world of the same name shares the organization.
+     */
     public World world(String backendUrl, String organizationName) {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
-        Organization org = organizations.create(organizationName, "Test org " + suffix);
+        Organization org = organizations.findByName(organizationName)
+                .orElseGet(() -> organizations.create(organizationName, "Test org " + suffix));
         PrimaryUser subscriber = users.create(org.id(), "dev_" + suffix, hasher.hash(SUBSCRIBER_PASSWORD),
                 Set.of(PrimaryUser.SUBSCRIBER, PrimaryUser.PUBLISHER), null);
         PrimaryUser endUser = users.create(org.id(), "user_" + suffix, hasher.hash(END_USER_PASSWORD), Set.of(), null);
