@@ -28,7 +28,8 @@ import org.springframework.validation.annotation.Validated;
  * @param agents   the embedded broker's agent users, by user name: each may serve only its own
  *                 organizations' verification queues (the broker user above may do anything)
  * @param consumers the embedded broker's users for systems consuming queue-backed APIs, by user
- *                 name: each may consume only its queues and reply on temporary queues
+ *                 name: each may consume only its organization's queues it lists and reply on
+ *                 temporary queues
  */
 @Validated
 @ConfigurationProperties("caravan.broker")
@@ -63,14 +64,15 @@ public record BrokerProperties(
     }
 
     /**
-     * The user of a system that consumes the queues of queue-backed APIs ({@code queue:<name>}).
-     * It may consume from, and create, only {@code queues}, and send only to temporary queues
-     * (the replies of request-reply APIs).
+     * The user of a system that consumes the queues of one organization's queue-backed APIs
+     * ({@code queue:<name>}). It may consume from, and create, only {@code queues} (named as the
+     * APIs name them) in that organization's namespace ({@code <organization>/<name>} on the
+     * broker), and send only to temporary queues (the replies of request-reply APIs).
      */
-    public record Consumer(@NotBlank String password, @NotNull List<@NotBlank String> queues) {
+    public record Consumer(@NotBlank String password, String organization, @NotNull List<@NotBlank String> queues) {
         @Override
         public String toString() {
-            return "Consumer[queues=" + queues + ", password=<set>]";
+            return "Consumer[organization=" + organization + ", queues=" + queues + ", password=<set>]";
         }
     }
 

@@ -4,6 +4,7 @@ import dev.caravan.userstore.external.ServedUserStores;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -19,11 +20,13 @@ import org.apache.activemq.artemis.spi.core.security.ActiveMQSecurityManager3;
  * ({@code caravan.broker.agents.<name>}) may only consume from and create its organizations'
  * verification queues and send to temporary queues, where the gateway awaits replies; each
  * consumer user ({@code caravan.broker.consumers.<name>}, a system behind queue-backed APIs) the
- * same on the queues it lists. Everything else (another organization's queue, the audit queues,
+ * same on the queues it lists, in its organization's namespace ({@code <organization>/<queue>},
+ * {@link BrokerAddresses#apiQueue}) and nowhere else. Everything else (another organization's queue, the audit queues,
  * management) is refused. Artemis's role settings are not used: the rules are these, whatever
  * the address settings say.
  */
 final class BrokerSecurityManager implements ActiveMQSecurityManager3 {
+    private static final java.util.regex.Pattern ORGANIZATION = java.util.regex.Pattern.compile("[A-Za-z0-9_.-]{1,64}");
     private static final Set<CheckType> ON_OWN_QUEUES = Set.of(CheckType.CONSUME, CheckType.CREATE_ADDRESS,
             CheckType.CREATE_DURABLE_QUEUE, CheckType.CREATE_NON_DURABLE_QUEUE);
 
@@ -50,15 +53,26 @@ final class BrokerSecurityManager implements ActiveMQSecurityManager3 {
         });
         consumers.forEach((name, consumer) -> {
             String at = "caravan.broker.consumers." + name;
+            if (consumer.organization() == null || !ORGANIZATION.matcher(consumer.organization()).matches()) {
+                throw new IllegalStateException(at + ".organization must name the organization whose API queues it"
+                        + " consumes ([A-Za-z0-9_.-]{1,64})");
+            }
             if (consumer.queues() == null || consumer.queues().isEmpty()) {
                 throw new IllegalStateException(at + ".queues must list the queues it consumes");
             }
+            Set<String> addresses = new HashSet<>();
             for (String queue : consumer.queues()) {
-                if (BrokerAddresses.isReserved(queue)) {
-                    throw new IllegalStateException(at + ".queues: " + queue + " is the gateway's or the broker's own");
+                String problem = BrokerAddresses.queueNameProblem(queue);
+                if (problem != null) {
+                    throw new IllegalStateException(at + ".queues: each " + problem + " (as the API names it, after queue:)");
+                }
+                try {
+                    addresses.add(BrokerAddresses.apiQueue(consumer.organization(), queue));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalStateException(at + ".organization: its " + e.getMessage());
                 }
             }
-            add(at, name, consumer.password(), Set.copyOf(consumer.queues()));
+            add(at, name, consumer.password(), Set.copyOf(addresses));
         });
     }
 

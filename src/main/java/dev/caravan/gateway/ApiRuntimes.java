@@ -107,7 +107,7 @@ public class ApiRuntimes implements ApiPolicyCheck, DisposableBean {
         String prefix = "mediation-" + api.id() + "-" + gen;
         List<String> routeIds = new ArrayList<>();
         try {
-            BackendEndpoints.Backend backend = endpoints.forApi(api);
+            BackendEndpoints.Backend backend = endpoints.forApi(api, organization(api));
             BackendSecurityProfiles.Compiled profile = null;
             if (policy.backendSecurity() != null) {
                 // checked again here, not only at save: stored data may predate the binding, or the
@@ -163,26 +163,26 @@ public class ApiRuntimes implements ApiPolicyCheck, DisposableBean {
     }
 
     /**
-     * At start-up, every stored API the gateway will refuse to serve as it is (a backend security
-     * profile it may not use: data from before profiles were bound, or a profile changed since) is
-     * logged once, so the operator learns of it before a caller does.
+     * At start-up, every stored API the gateway will refuse to serve as it is (a queue name that is
+     * now reserved, a backend security profile it may not use: data from before these rules, or a
+     * profile changed since) is logged once, so the operator learns of it before a caller does.
      *
      * @return how many were found
      */
     public int reportUnservableApis() {
         int found = 0;
         for (ApiDefinition api : registry.allApis()) {
-            String name = api.policy().backendSecurity();
-            if (name == null) {
-                continue;
-            }
             BackendEndpoints.Backend backend;
             try {
-                backend = endpoints.forApi(api);
+                backend = endpoints.forApi(api, organization(api));
             } catch (RuntimeException e) {
-                backend = null;
+                found++;
+                log.warn("API {} {} of organization {} has a backend it may not use ({}): its calls are refused until"
+                        + " the API is changed", api.context(), api.version(), organization(api), e.getMessage());
+                continue;
             }
-            if (security.available(name, organization(api), backend) == null) {
+            String name = api.policy().backendSecurity();
+            if (name != null && security.available(name, organization(api), backend) == null) {
                 found++;
                 log.warn("API {} {} of organization {} names backend security profile {}, which does not list its"
                         + " organization or its backend host: its calls are refused until the API or the profile is changed",
@@ -285,6 +285,14 @@ public class ApiRuntimes implements ApiPolicyCheck, DisposableBean {
     @Override
     public Problem problem(String organization, String backendUrl, ApiPolicy policy) {
         boolean queue = backendUrl.startsWith(BackendEndpoints.QUEUE_SCHEME);
+        if (queue) {
+            try {
+                dev.caravan.broker.BrokerAddresses.apiQueue(organization,
+                        backendUrl.substring(BackendEndpoints.QUEUE_SCHEME.length()));
+            } catch (IllegalArgumentException e) {
+                return new Problem("backendUrl", e.getMessage());
+            }
+        }
         if (policy.queue() != null && !queue) {
             return new Problem("policy.queue", "applies only to an API whose backendUrl is queue:<name>");
         }

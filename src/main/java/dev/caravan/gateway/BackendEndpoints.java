@@ -1,5 +1,6 @@
 package dev.caravan.gateway;
 
+import dev.caravan.broker.BrokerAddresses;
 import dev.caravan.registry.ApiDefinition;
 import java.net.URI;
 import java.util.Locale;
@@ -14,7 +15,11 @@ import org.springframework.stereotype.Component;
 @Component
 public class BackendEndpoints {
 
-    /** Where an API's calls go: an HTTP server, or an Artemis queue ({@code queue} set, the rest unused). */
+    /**
+     * Where an API's calls go: an HTTP server, or an Artemis queue ({@code queue} set, the rest
+     * unused; from {@link #forApi} the broker address in the organization's namespace, from
+     * {@link #parse} the name as the API gives it).
+     */
     public record Backend(boolean tls, String host, int port, String basePath, String queue) {
         public Backend(boolean tls, String host, int port, String basePath) {
             this(tls, host, port, basePath, null);
@@ -25,13 +30,24 @@ public class BackendEndpoints {
         }
     }
 
-    /** Queue names an API may use: not Caravan's own ({@code caravan.}) nor the broker's ({@code activemq.}, {@code $sys}). */
-    static final java.util.regex.Pattern QUEUE_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,199}");
     public static final String QUEUE_SCHEME = "queue:";
 
     private final Map<String, Backend> byUrl = new ConcurrentHashMap<>();
 
-    public Backend forApi(ApiDefinition api) {
+    /**
+     * Where the calls of an API of {@code organization} (its name) go. For {@code queue:<name>}
+     * that is the organization's own queue {@code <organization>/<name>}
+     * ({@link BrokerAddresses#apiQueue}), so no API can name another organization's queue.
+     *
+     * @throws IllegalArgumentException when the backend URL (or the queue name) breaks its rule
+     */
+    public Backend forApi(ApiDefinition api, String organization) {
+        if (api.backendUrl().startsWith(QUEUE_SCHEME)) {
+            return byUrl.computeIfAbsent(organization + "\n" + api.backendUrl(), key -> {
+                Backend named = parse(api.backendUrl());
+                return new Backend(false, null, 0, "", BrokerAddresses.apiQueue(organization, named.queue()));
+            });
+        }
         return byUrl.computeIfAbsent(api.backendUrl(), BackendEndpoints::parse);
     }
 
@@ -88,13 +104,7 @@ public class BackendEndpoints {
     }
 
     private static String queueProblem(String backendUrl) {
-        String queue = backendUrl.substring(QUEUE_SCHEME.length());
-        if (!QUEUE_NAME.matcher(queue).matches()) {
-            return "must name a queue after queue: (letters, digits, dot, underscore, hyphen; at most 200 characters)";
-        }
-        if (dev.caravan.broker.BrokerAddresses.isReserved(queue)) {
-            return "must not name a queue of Caravan (caravan.*) or of the broker (activemq.*)";
-        }
-        return null;
+        String problem = BrokerAddresses.queueNameProblem(backendUrl.substring(QUEUE_SCHEME.length()));
+        return problem == null ? null : "after queue: " + problem;
     }
 }

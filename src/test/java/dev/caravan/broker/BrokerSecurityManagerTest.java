@@ -26,6 +26,7 @@ class BrokerSecurityManagerTest {
             "caravan.broker.agents.acme-agent.organizations[0]", "acme",
             "caravan.broker.agents.acme-agent.organizations[1]", "acme_eu",
             "caravan.broker.consumers.orders-app.password", "orders-app-Secret-1",
+            "caravan.broker.consumers.orders-app.organization", "acme",
             "caravan.broker.consumers.orders-app.queues[0]", "orders.in"));
     private final BrokerSecurityManager security = security(properties);
 
@@ -111,31 +112,49 @@ class BrokerSecurityManagerTest {
         java.util.function.BiPredicate<CheckType, String> consumerMay = (check, address) -> security.validateUserAndRole(
                 "orders-app", "orders-app-Secret-1", Set.of(), check, address, null) != null;
 
-        assertThat(consumerMay.test(CheckType.CONSUME, "orders.in")).isTrue();
-        assertThat(consumerMay.test(CheckType.CREATE_DURABLE_QUEUE, "orders.in")).isTrue();
+        assertThat(consumerMay.test(CheckType.CONSUME, "acme/orders.in")).isTrue();
+        assertThat(consumerMay.test(CheckType.CREATE_DURABLE_QUEUE, "acme/orders.in")).isTrue();
         assertThat(consumerMay.test(CheckType.SEND, TEMPORARY)).isTrue();
         for (CheckType check : CheckType.values()) {
-            assertThat(consumerMay.test(check, "orders.in.other")).isFalse();
+            assertThat(consumerMay.test(check, "orders.in")).as("the name outside any namespace, %s", check).isFalse();
+            assertThat(consumerMay.test(check, "globex/orders.in")).as("another organization's, %s", check).isFalse();
+            assertThat(consumerMay.test(check, "acme/orders.in.other")).isFalse();
             assertThat(consumerMay.test(check, "caravan.userstore.acme")).isFalse();
             assertThat(consumerMay.test(check, "caravan.audit.security")).isFalse();
+            assertThat(consumerMay.test(check, "DLQ")).isFalse();
         }
-        assertThat(consumerMay.test(CheckType.SEND, "orders.in")).isFalse();
+        assertThat(consumerMay.test(CheckType.SEND, "acme/orders.in")).isFalse();
         assertThat(security.validateUser("orders-app", "acme-agent-Secret-1", null)).isNull();
     }
 
     @Test
     void consumerSettingsCannotReachTheGatewaysQueuesOrTakeAnotherUsersName() {
+        for (String queue : List.of("Caravan.Audit.Security", "activemq.management", "DLQ", "ExpiryQueue", "orders.#",
+                "orders.*", "a::b", "$sys.x", "globex/orders.in")) {
+            assertThatThrownBy(() -> security(properties(Map.of("caravan.broker.consumers.c.password", "x-Secret-123",
+                    "caravan.broker.consumers.c.organization", "acme", "caravan.broker.consumers.c.queues[0]", queue))))
+                    .as(queue).hasMessageContaining("caravan.broker.consumers.c.queues").hasMessageNotContaining("x-Secret-123");
+        }
         assertThatThrownBy(() -> security(properties(Map.of("caravan.broker.consumers.c.password", "x-Secret-123",
-                "caravan.broker.consumers.c.queues[0]", "Caravan.Audit.Security"))))
-                .hasMessageContaining("caravan.broker.consumers.c.queues");
-        assertThatThrownBy(() -> security(properties(Map.of("caravan.broker.consumers.c.password", "x-Secret-123",
-                "caravan.broker.consumers.c.queues[0]", "activemq.management"))))
-                .hasMessageContaining("caravan.broker.consumers.c.queues");
-        assertThatThrownBy(() -> security(properties(Map.of("caravan.broker.consumers.c.password", "x-Secret-123"))))
+                "caravan.broker.consumers.c.organization", "acme"))))
                 .hasMessageContaining("caravan.broker.consumers.c.queues");
         assertThatThrownBy(() -> security(properties(Map.of(
                 "caravan.broker.agents.same.password", "x-Secret-123", "caravan.broker.agents.same.organizations[0]", "a",
-                "caravan.broker.consumers.same.password", "y-Secret-123", "caravan.broker.consumers.same.queues[0]", "q"))))
+                "caravan.broker.consumers.same.password", "y-Secret-123", "caravan.broker.consumers.same.organization", "a",
+                "caravan.broker.consumers.same.queues[0]", "q"))))
                 .hasMessageContaining("caravan.broker.consumers.same");
+    }
+
+    @Test
+    void aConsumerMustNameOneOrganization() {
+        assertThatThrownBy(() -> security(properties(Map.of("caravan.broker.consumers.c.password", "x-Secret-123",
+                "caravan.broker.consumers.c.queues[0]", "orders.in"))))
+                .hasMessageContaining("caravan.broker.consumers.c.organization");
+        assertThatThrownBy(() -> security(properties(Map.of("caravan.broker.consumers.c.password", "x-Secret-123",
+                "caravan.broker.consumers.c.organization", "acme/x", "caravan.broker.consumers.c.queues[0]", "orders.in"))))
+                .hasMessageContaining("caravan.broker.consumers.c.organization");
+        assertThatThrownBy(() -> security(properties(Map.of("caravan.broker.consumers.c.password", "x-Secret-123",
+                "caravan.broker.consumers.c.organization", "caravan.audit", "caravan.broker.consumers.c.queues[0]", "security"))))
+                .hasMessageContaining("caravan.broker.consumers.c.organization");
     }
 }

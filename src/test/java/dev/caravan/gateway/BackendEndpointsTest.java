@@ -59,8 +59,30 @@ class BackendEndpointsTest {
         ApiDefinition sameBackend = new ApiDefinition("id2", "org", "n2", "/c2", "1", "http://b:1/base",
                 List.of("Gold"), Instant.now());
 
-        assertThat(endpoints.forApi(api)).isSameAs(endpoints.forApi(sameBackend));
-        assertThat(endpoints.forApi(api).basePath()).isEqualTo("/base");
+        assertThat(endpoints.forApi(api, "org")).isSameAs(endpoints.forApi(sameBackend, "org"));
+        assertThat(endpoints.forApi(api, "org").basePath()).isEqualTo("/base");
+    }
+
+    @Test
+    void forApiPutsAQueueInItsOrganizationsNamespace() {
+        BackendEndpoints endpoints = new BackendEndpoints();
+        ApiDefinition api = new ApiDefinition("id1", "org", "n", "/c", "1", "queue:orders.rr", List.of("Gold"),
+                Instant.now());
+
+        assertThat(endpoints.forApi(api, "my_company").queue()).isEqualTo("my_company/orders.rr");
+        assertThat(endpoints.forApi(api, "acme").queue()).isEqualTo("acme/orders.rr");
+        // the dotted names that would collide under a '.' separator stay apart
+        ApiDefinition dotted = new ApiDefinition("id2", "org", "n", "/c", "1", "queue:b.c", List.of("Gold"), Instant.now());
+        ApiDefinition plain = new ApiDefinition("id3", "org", "n", "/c", "1", "queue:c", List.of("Gold"), Instant.now());
+        assertThat(endpoints.forApi(dotted, "a").queue()).isNotEqualTo(endpoints.forApi(plain, "a.b").queue());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"caravan.x", "Caravan.userstore.acme", "activemq.management"})
+    void forApiGivesNoQueueToAnOrganizationNamedLikeABrokerAddress(String organization) {
+        ApiDefinition api = new ApiDefinition("id1", "org", "n", "/c", "1", "queue:orders", List.of("Gold"), Instant.now());
+
+        assertThatThrownBy(() -> new BackendEndpoints().forApi(api, organization)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @ParameterizedTest
@@ -73,10 +95,17 @@ class BackendEndpointsTest {
     @CsvSource(delimiter = '|', value = {
         "ftp://backend/x|must be an http or https URL, or queue:<name> for an Artemis queue",
         "/relative/path|must be an http or https URL, or queue:<name> for an Artemis queue",
-        "queue:|must name a queue after queue: (letters, digits, dot, underscore, hyphen; at most 200 characters)",
-        "queue:orders/in|must name a queue after queue: (letters, digits, dot, underscore, hyphen; at most 200 characters)",
-        "queue:caravan.userstore.acme|must not name a queue of Caravan (caravan.*) or of the broker (activemq.*)",
-        "queue:ActiveMQ.management|must not name a queue of Caravan (caravan.*) or of the broker (activemq.*)",
+        "queue:|after queue: must name a queue (letters, digits, dot, underscore, hyphen, starting with a letter or digit; at most 200 characters)",
+        "queue:orders/in|after queue: must name a queue (letters, digits, dot, underscore, hyphen, starting with a letter or digit; at most 200 characters)",
+        "queue:$sys.mqtt|after queue: must name a queue (letters, digits, dot, underscore, hyphen, starting with a letter or digit; at most 200 characters)",
+        "queue:orders.#|after queue: must name a queue (letters, digits, dot, underscore, hyphen, starting with a letter or digit; at most 200 characters)",
+        "queue:orders.*|after queue: must name a queue (letters, digits, dot, underscore, hyphen, starting with a letter or digit; at most 200 characters)",
+        "queue:a::b|after queue: must name a queue (letters, digits, dot, underscore, hyphen, starting with a letter or digit; at most 200 characters)",
+        "queue:caravan.userstore.acme|after queue: must not name a broker-internal queue (DLQ, ExpiryQueue, caravan.*, activemq.*, $sys*)",
+        "queue:ActiveMQ.management|after queue: must not name a broker-internal queue (DLQ, ExpiryQueue, caravan.*, activemq.*, $sys*)",
+        "queue:DLQ|after queue: must not name a broker-internal queue (DLQ, ExpiryQueue, caravan.*, activemq.*, $sys*)",
+        "queue:dlq|after queue: must not name a broker-internal queue (DLQ, ExpiryQueue, caravan.*, activemq.*, $sys*)",
+        "queue:ExpiryQueue|after queue: must not name a broker-internal queue (DLQ, ExpiryQueue, caravan.*, activemq.*, $sys*)",
         "http:/no-host|must name a host",
         "http://user:secret@backend/x|must not carry credentials",
         "http://backend/x?debug=1|must not have a query or fragment",

@@ -20,6 +20,8 @@ import org.springframework.beans.factory.annotation.Autowired;
  * APIs whose backend is an Artemis queue of the embedded broker: a POST through the gateway
  * lands on the queue as a bytes message that a plain JMS consumer reads (fire-and-forget, 202
  * with the message id), or waits for a JMS reply (request-reply, 504 when none comes in time).
+ * The queue is in the API's organization's namespace ({@code <organization>/<name>}): another
+ * organization naming the same queue reaches its own, and no one names the broker's.
  */
 class QueueBackendEndToEndTest extends PolicyTestBase {
     @Autowired
@@ -27,19 +29,35 @@ class QueueBackendEndToEndTest extends PolicyTestBase {
     @Autowired
     private dev.caravan.broker.BrokerProperties broker;
 
-    /** A system behind a queue-backed API with its own broker user, allowed this one queue. */
+    /** The organization of every test's world ("my_company"). */
+    private static final String ORGANIZATION = "queues_" + UUID.randomUUID().toString().substring(0, 8);
+    /** A system behind my_company's queue-backed APIs with its own broker user, allowed these queues. */
     private static final String CONSUMER = "orders-app";
     private static final String CONSUMER_PASSWORD = "orders-app-Secret-5";
     private static final String CONSUMER_QUEUE = "orders.scoped." + UUID.randomUUID().toString().substring(0, 8);
+    /** A queue name my_company and another organization both use. */
+    private static final String SHARED_NAME = "orders.rr";
 
     @org.springframework.test.context.DynamicPropertySource
     static void consumerUser(org.springframework.test.context.DynamicPropertyRegistry registry) {
         registry.add("caravan.broker.consumers." + CONSUMER + ".password", () -> CONSUMER_PASSWORD);
+        registry.add("caravan.broker.consumers." + CONSUMER + ".organization", () -> ORGANIZATION);
         registry.add("caravan.broker.consumers." + CONSUMER + ".queues[0]", () -> CONSUMER_QUEUE);
+        registry.add("caravan.broker.consumers." + CONSUMER + ".queues[1]", () -> SHARED_NAME);
+    }
+
+    @Override
+    protected String organization() {
+        return ORGANIZATION;
     }
 
     private String queue() {
         return "orders.in." + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** The broker address of one of my_company's API queues. */
+    private static String address(String queue) {
+        return ORGANIZATION + "/" + queue;
     }
 
     @Test
@@ -54,7 +72,7 @@ class QueueBackendEndToEndTest extends PolicyTestBase {
         String messageId = response.json().path("messageId").asText();
         assertThat(messageId).startsWith("ID:");
         try (JMSContext jms = connectionFactory.createContext(JMSContext.AUTO_ACKNOWLEDGE);
-             JMSConsumer consumer = jms.createConsumer(jms.createQueue(queue))) {
+             JMSConsumer consumer = jms.createConsumer(jms.createQueue(address(queue)))) {
             Message message = consumer.receive(5000);
             assertThat(message).isInstanceOf(BytesMessage.class);
             assertThat(message.getJMSMessageID()).isEqualTo(messageId);
@@ -90,7 +108,7 @@ class QueueBackendEndToEndTest extends PolicyTestBase {
         try (JMSContext jms = scoped.createContext(JMSContext.AUTO_ACKNOWLEDGE)) {
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> jms.createConsumer(jms.createQueue("caravan.audit.security")))
                     .isInstanceOf(jakarta.jms.JMSSecurityRuntimeException.class);
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> jms.createConsumer(jms.createQueue(queue())))
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> jms.createConsumer(jms.createQueue(address(queue()))))
                     .as("another API's queue").isInstanceOf(jakarta.jms.JMSSecurityRuntimeException.class);
         }
         scoped.close();
@@ -101,7 +119,7 @@ class QueueBackendEndToEndTest extends PolicyTestBase {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread responder = new Thread(() -> {
             try (JMSContext jms = consumerSide.createContext(JMSContext.AUTO_ACKNOWLEDGE);
-                 JMSConsumer consumer = jms.createConsumer(jms.createQueue(queue))) {
+                 JMSConsumer consumer = jms.createConsumer(jms.createQueue(address(queue)))) {
                 Message request = consumer.receive(10_000);
                 String body = new String(request.getBody(byte[].class), StandardCharsets.UTF_8);
                 TextMessage reply = jms.createTextMessage("{\"accepted\":" + body + "}");
@@ -125,6 +143,91 @@ class QueueBackendEndToEndTest extends PolicyTestBase {
         assertThat(response.body()).isEqualTo("{\"accepted\":{\"n\":1}}");
     }
 
+    /**
+     * my_company's system serves my_company's {@code queue:orders.rr}; an API of another
+     * organization naming the same queue puts its calls in its own namespace, where that system
+     * never sees them. The system here connects as the gateway's broker user (it may read
+     * anything) and listens on both addresses the queue could have, the bare name and the
+     * organization's address, so only the gateway's choice of address decides who is served.
+     */
+    @Test
+    void anotherOrganizationsApiOnTheSameQueueNameNeverReachesThisOrganizationsConsumer() throws Exception {
+        assertThat(putApi("queue:" + SHARED_NAME, "{'queue': {'mode': 'request-reply', 'timeout': '5s'}}").status())
+                .isEqualTo(200);
+        dev.caravan.testsupport.Fixtures.World acme = fixtures.world(backend.baseUrl() + "/svc");
+        Http.Response acmeApi = putApiOf(acme, "queue:" + SHARED_NAME, "{'queue': {'mode': 'request-reply', 'timeout': '1s'}}");
+        assertThat(acmeApi.status()).as(acmeApi.body()).isEqualTo(200);
+        java.util.List<String> served = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        try (JMSContext jms = connectionFactory.createContext(JMSContext.AUTO_ACKNOWLEDGE);
+             JMSConsumer bare = jms.createConsumer(jms.createQueue(SHARED_NAME));
+             JMSConsumer namespaced = jms.createConsumer(jms.createQueue(address(SHARED_NAME)))) {
+            jakarta.jms.MessageListener myCompanysSystem = request -> {
+                try {
+                    served.add(request.getStringProperty("GatewayApi"));
+                    TextMessage reply = jms.createTextMessage("{\"servedBy\":\"my_company\"}");
+                    reply.setJMSCorrelationID(request.getJMSCorrelationID() != null ? request.getJMSCorrelationID()
+                            : request.getJMSMessageID());
+                    jms.createProducer().send(request.getJMSReplyTo(), reply);
+                } catch (jakarta.jms.JMSException e) {
+                    throw new IllegalStateException(e);
+                }
+            };
+            bare.setMessageListener(myCompanysSystem);
+            namespaced.setMessageListener(myCompanysSystem);
+
+            Http.Response fromAcme = Http.request("POST", traffic(acme.apiPath() + "/orders"), "{\"n\":1}",
+                    "Authorization", "Bearer " + passwordGrant(acme).path("access_token").asText(),
+                    "Content-Type", "application/json");
+            Http.Response own = call("POST", "/orders", "{\"n\":2}", "Authorization", "Bearer " + userToken,
+                    "Content-Type", "application/json");
+
+            assertThat(fromAcme.status()).as("nobody consumes in acme's namespace").isEqualTo(504);
+            assertThat(fromAcme.body()).doesNotContain("my_company");
+            assertThat(own.status()).isEqualTo(200);
+            assertThat(own.body()).isEqualTo("{\"servedBy\":\"my_company\"}");
+            assertThat(served).containsExactly(world.apiPath());
+        }
+    }
+
+    @Test
+    void brokerInternalAndWildcardQueueNamesAreRefused() {
+        for (String name : java.util.List.of("DLQ", "dlq", "ExpiryQueue", "caravan.audit.security", "Caravan.userstore.acme",
+                "activemq.management", "$sys.mqtt", "orders.#", "orders.*", "#", "orders::orders", "acme/orders.rr",
+                "../acme/orders")) {
+            Http.Response refused = putApi("queue:" + name, "{}");
+            assertThat(refused.status()).as(name).isEqualTo(400);
+            assertThat(refused.json().path("field").asText()).as(name).isEqualTo("backendUrl");
+        }
+        assertThat(putApi("queue:orders.dlq", "{}").status()).as("a name that only contains one").isEqualTo(200);
+    }
+
+    /** The broker user of my_company's consumer reaches none of another organization's queues, nor broker-internal ones. */
+    @Test
+    void aConsumerUserOfOneOrganizationCannotConsumeAnothersQueue() throws Exception {
+        dev.caravan.testsupport.Fixtures.World acme = fixtures.world(backend.baseUrl() + "/svc");
+        putApiOf(acme, "queue:" + SHARED_NAME, "{}");
+        var scoped = new org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory(broker.url(), CONSUMER,
+                CONSUMER_PASSWORD);
+        try (JMSContext jms = scoped.createContext(JMSContext.AUTO_ACKNOWLEDGE)) {
+            for (String address : java.util.List.of(acme.organization().name() + "/" + SHARED_NAME, SHARED_NAME,
+                    "DLQ", "ExpiryQueue", ORGANIZATION + "/" + queue())) {
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> jms.createConsumer(jms.createQueue(address)))
+                        .as(address).isInstanceOf(jakarta.jms.JMSSecurityRuntimeException.class);
+            }
+        } finally {
+            scoped.close();
+        }
+    }
+
+    private Http.Response putApiOf(dev.caravan.testsupport.Fixtures.World owner, String backendUrl, String policy) {
+        String body = "{\"name\":\"" + owner.api().name() + "\",\"context\":\"" + owner.api().context()
+                + "\",\"version\":\"" + owner.api().version() + "\",\"backendUrl\":\"" + backendUrl
+                + "\",\"tiers\":[\"Gold\",\"Silver\",\"Bronze\"],\"policy\":" + policy.replace('\'', '"') + "}";
+        return Http.request("PUT", management("/api/v1/organizations/" + owner.organization().name() + "/apis/"
+                + owner.api().id()), body, "Authorization", Http.basic(ADMIN_USER, ADMIN_PASSWORD),
+                "Content-Type", "application/json");
+    }
+
     @Test
     void requestReplyWithoutAReplyInTimeIs504() {
         putApi("queue:" + queue(), "{'queue': {'mode': 'request-reply', 'timeout': '300ms'}}");
@@ -143,7 +246,7 @@ class QueueBackendEndToEndTest extends PolicyTestBase {
 
         assertThat(call("POST", "/orders", "{}").status()).isEqualTo(401);
         try (JMSContext jms = connectionFactory.createContext(JMSContext.AUTO_ACKNOWLEDGE);
-             JMSConsumer consumer = jms.createConsumer(jms.createQueue(queue))) {
+             JMSConsumer consumer = jms.createConsumer(jms.createQueue(address(queue)))) {
             assertThat(consumer.receive(300)).isNull();
         }
     }
