@@ -121,5 +121,7 @@ class UnknownFieldsAdminApiTest extends AdminApiTestBase {
 
         expectUnknown(call("POST", "/organizations/" + org + "/users", json("username", "ada",
                 "password", PASSWORD, "role", "publisher"), publisher), "role");
+
+        expect(get("/organizations/" + org + "/users/ada"), 404);
     }
 }

@@ -98,20 +98,6 @@ class BackendSecurityEndToEndTest extends PolicyTestBase {
         return carol.baseUrl() + "/collect";
     }
 
-    private Http.Response putApiAs(String authorization, Fixtures.World owner, String backendUrl, String policy) {
-        String body = "{\"name\":\"" + owner.api().name() + "\",\"context\":\"" + owner.api().context()
-                + "\",\"version\":\"" + owner.api().version() + "\",\"backendUrl\":\"" + backendUrl
-                + "\",\"tiers\":[\"Gold\",\"Silver\",\"Bronze\"],\"policy\":" + policy.replace('\'', '"') + "}";
-        return Http.request("PUT", management("/api/v1/organizations/" + owner.organization().name() + "/apis/"
-                + owner.api().id()), body, "Authorization", authorization, "Content-Type", "application/json");
-    }
-
-    private static String publisher(Fixtures.World world) {
-        // RFC 7617 as the admin API reads it: nothing URL-encoded
-        String pair = world.subscriber().username() + "@" + world.organization().name() + ":" + Fixtures.SUBSCRIBER_PASSWORD;
-        return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
-    }
-
     private static void assertNoProfileAvailable(Http.Response response) {
         assertThat(response.status()).as(response.body()).isEqualTo(400);
         assertThat(response.json().path("error").asText()).isEqualTo("validation_failed");

@@ -50,12 +50,22 @@ abstract class PolicyTestBase extends CaravanTestBase {
     }
 
     protected Http.Response putApi(String backendUrl, String policy) {
-        String body = "{\"name\":\"" + world.api().name() + "\",\"context\":\"" + world.api().context()
-                + "\",\"version\":\"" + world.api().version() + "\",\"backendUrl\":\"" + backendUrl
+        return putApiAs(Http.basic(ADMIN_USER, ADMIN_PASSWORD), world, backendUrl, policy);
+    }
+
+    /** PUTs {@code owner}'s API with this backend and policy, as {@code authorization}. */
+    protected Http.Response putApiAs(String authorization, Fixtures.World owner, String backendUrl, String policy) {
+        String body = "{\"name\":\"" + owner.api().name() + "\",\"context\":\"" + owner.api().context()
+                + "\",\"version\":\"" + owner.api().version() + "\",\"backendUrl\":\"" + backendUrl
                 + "\",\"tiers\":[\"Gold\",\"Silver\",\"Bronze\"],\"policy\":" + policy.replace('\'', '"') + "}";
-        return Http.request("PUT", management("/api/v1/organizations/" + world.organization().name() + "/apis/"
-                + world.api().id()), body, "Authorization", Http.basic(ADMIN_USER, ADMIN_PASSWORD),
-                "Content-Type", "application/json");
+        return Http.request("PUT", management("/api/v1/organizations/" + owner.organization().name() + "/apis/"
+                + owner.api().id()), body, "Authorization", authorization, "Content-Type", "application/json");
+    }
+
+    /** The world's subscriber, who is also its organization's publisher, as admin API credentials (RFC 7617, nothing URL-encoded). */
+    protected static String publisher(Fixtures.World world) {
+        String pair = world.subscriber().username() + "@" + world.organization().name() + ":" + Fixtures.SUBSCRIBER_PASSWORD;
+        return "Basic " + java.util.Base64.getEncoder().encodeToString(pair.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     protected void policy(String policy) {

@@ -28,6 +28,8 @@ class QueueBackendEndToEndTest extends PolicyTestBase {
     private ConnectionFactory connectionFactory;
     @Autowired
     private dev.caravan.broker.BrokerProperties broker;
+    @Autowired
+    private dev.caravan.registry.ApiRepository apis;
 
     /** The organization of every test's world ("my_company"). */
     private static final String ORGANIZATION = "queues_" + UUID.randomUUID().toString().substring(0, 8);
@@ -155,7 +157,7 @@ class QueueBackendEndToEndTest extends PolicyTestBase {
         assertThat(putApi("queue:" + SHARED_NAME, "{'queue': {'mode': 'request-reply', 'timeout': '5s'}}").status())
                 .isEqualTo(200);
         dev.caravan.testsupport.Fixtures.World acme = fixtures.world(backend.baseUrl() + "/svc");
-        Http.Response acmeApi = putApiOf(acme, "queue:" + SHARED_NAME, "{'queue': {'mode': 'request-reply', 'timeout': '1s'}}");
+        Http.Response acmeApi = putApiAs(publisher(acme), acme, "queue:" + SHARED_NAME, "{'queue': {'mode': 'request-reply', 'timeout': '1s'}}");
         assertThat(acmeApi.status()).as(acmeApi.body()).isEqualTo(200);
         java.util.List<String> served = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
         try (JMSContext jms = connectionFactory.createContext(JMSContext.AUTO_ACKNOWLEDGE);
@@ -189,23 +191,27 @@ class QueueBackendEndToEndTest extends PolicyTestBase {
         }
     }
 
+    /** Tried by a publisher of another organization: refused, and the API stays as it was. */
     @Test
     void brokerInternalAndWildcardQueueNamesAreRefused() {
+        dev.caravan.testsupport.Fixtures.World acme = fixtures.world(backend.baseUrl() + "/svc");
         for (String name : java.util.List.of("DLQ", "dlq", "ExpiryQueue", "caravan.audit.security", "Caravan.userstore.acme",
-                "activemq.management", "$sys.mqtt", "orders.#", "orders.*", "#", "orders::orders", "acme/orders.rr",
-                "../acme/orders")) {
-            Http.Response refused = putApi("queue:" + name, "{}");
+                "activemq.management", "$sys.mqtt", "orders.#", "orders.*", "#", "orders::orders",
+                ORGANIZATION + "/" + SHARED_NAME, "../" + ORGANIZATION + "/orders")) {
+            Http.Response refused = putApiAs(publisher(acme), acme, "queue:" + name, "{}");
             assertThat(refused.status()).as(name).isEqualTo(400);
             assertThat(refused.json().path("field").asText()).as(name).isEqualTo("backendUrl");
         }
-        assertThat(putApi("queue:orders.dlq", "{}").status()).as("a name that only contains one").isEqualTo(200);
+        assertThat(apis.findById(acme.api().id()).orElseThrow().backendUrl()).isEqualTo(acme.api().backendUrl());
+        assertThat(putApiAs(publisher(acme), acme, "queue:orders.dlq", "{}").status()).as("a name that only contains one")
+                .isEqualTo(200);
     }
 
     /** The broker user of my_company's consumer reaches none of another organization's queues, nor broker-internal ones. */
     @Test
     void aConsumerUserOfOneOrganizationCannotConsumeAnothersQueue() throws Exception {
         dev.caravan.testsupport.Fixtures.World acme = fixtures.world(backend.baseUrl() + "/svc");
-        putApiOf(acme, "queue:" + SHARED_NAME, "{}");
+        assertThat(putApiAs(publisher(acme), acme, "queue:" + SHARED_NAME, "{}").status()).isEqualTo(200);
         var scoped = new org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory(broker.url(), CONSUMER,
                 CONSUMER_PASSWORD);
         try (JMSContext jms = scoped.createContext(JMSContext.AUTO_ACKNOWLEDGE)) {
@@ -217,15 +223,6 @@ class QueueBackendEndToEndTest extends PolicyTestBase {
         } finally {
             scoped.close();
         }
-    }
-
-    private Http.Response putApiOf(dev.caravan.testsupport.Fixtures.World owner, String backendUrl, String policy) {
-        String body = "{\"name\":\"" + owner.api().name() + "\",\"context\":\"" + owner.api().context()
-                + "\",\"version\":\"" + owner.api().version() + "\",\"backendUrl\":\"" + backendUrl
-                + "\",\"tiers\":[\"Gold\",\"Silver\",\"Bronze\"],\"policy\":" + policy.replace('\'', '"') + "}";
-        return Http.request("PUT", management("/api/v1/organizations/" + owner.organization().name() + "/apis/"
-                + owner.api().id()), body, "Authorization", Http.basic(ADMIN_USER, ADMIN_PASSWORD),
-                "Content-Type", "application/json");
     }
 
     @Test
