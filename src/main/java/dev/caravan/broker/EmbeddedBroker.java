@@ -132,6 +132,13 @@ public class EmbeddedBroker implements SmartLifecycle {
                     properties.consumers());
             embedded.setSecurityManager(security);
             embedded.start();
+            try {
+                requireAcceptorsStarted(embedded);
+            } catch (RuntimeException e) {
+                // stop what did start: its threads would keep the process, its ports and the journal lock
+                stopQuietly(embedded);
+                throw e;
+            }
             security.temporaryQueues(address -> {
                 org.apache.activemq.artemis.core.server.Queue queue =
                         embedded.getActiveMQServer().locateQueue(SimpleString.of(address));
@@ -149,6 +156,31 @@ public class EmbeddedBroker implements SmartLifecycle {
         } catch (Exception e) {
             throw new IllegalStateException("The embedded Artemis broker did not start (caravan.broker.*): "
                     + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Artemis logs an acceptor that cannot bind (its port taken, say) and runs on without it: the
+     * gateway would start with no way in for its agents. A configured acceptor that did not start
+     * fails the start instead.
+     */
+    private static void requireAcceptorsStarted(EmbeddedActiveMQ embedded) {
+        for (org.apache.activemq.artemis.spi.core.remoting.Acceptor acceptor
+                : embedded.getActiveMQServer().getRemotingService().getAcceptors().values()) {
+            boolean bound = !(acceptor instanceof org.apache.activemq.artemis.core.remoting.impl.netty.NettyAcceptor netty)
+                    || netty.getActualPort() > 0;
+            if (!acceptor.isStarted() || !bound) {
+                throw new IllegalStateException("acceptor " + acceptor.getName()
+                        + " could not start (is its port taken?)");
+            }
+        }
+    }
+
+    private static void stopQuietly(EmbeddedActiveMQ embedded) {
+        try {
+            embedded.stop();
+        } catch (Exception e) {
+            log.warn("Embedded Artemis broker did not stop cleanly after a failed start: {}", e.toString());
         }
     }
 

@@ -14,6 +14,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import java.time.Duration;
 import java.util.Comparator;
@@ -108,7 +109,10 @@ public class TrafficServer implements AutoCloseable, SmartLifecycle {
                 // extension handler in every connection's pipeline, looked at on each read and write
                 .setPerMessageWebSocketCompressionSupported(false)
                 .setPerFrameWebSocketCompressionSupported(false)
-                .setHandle100ContinueAutomatically(true);
+                .setHandle100ContinueAutomatically(true)
+                // no cleartext HTTP/2: with h2c on, Vert.x decodes a connection's first request
+                // before the connection handler can put the strict decoder in place
+                .setHttp2ClearTextEnabled(false);
         try {
             // port 0 (tests) gives each instance its own random port: one instance then
             this.port = deploy(vertx, new HttpServerOptions(options).setPort(port), port == 0 ? 1 : instances);
@@ -127,6 +131,7 @@ public class TrafficServer implements AutoCloseable, SmartLifecycle {
                 HttpServer server = vertx.createHttpServer(options).requestHandler(TrafficServer.this::dispatch)
                         .invalidRequestHandler(TrafficServer::undecodable);
                 server.connectionHandler(connection -> {
+                    StrictRequestDecoder.install(connection, options);
                     PooledWriteBuffers.install(connection);
                     if (batchFlushes) {
                         FlushBatching.install(connection);
@@ -167,6 +172,10 @@ public class TrafficServer implements AutoCloseable, SmartLifecycle {
     }
 
     private void dispatch(HttpServerRequest request) {
+        if (!served(request.method())) {
+            refuseMethod(request);
+            return;
+        }
         String path = request.path();
         Handler<HttpServerRequest> handler = path == null ? null : exact.get(path);
         if (handler == null && path != null) {
@@ -197,20 +206,62 @@ public class TrafficServer implements AutoCloseable, SmartLifecycle {
         handler.handle(request);
     }
 
+    /** The methods the traffic port serves (RFC 9110 §9 and PATCH); methods are case-sensitive. */
+    static final String ALLOWED_METHODS = "GET, HEAD, POST, PUT, DELETE, OPTIONS, PATCH";
+    private static final Buffer METHOD_NOT_ALLOWED = Responses.errorBody("method_not_allowed",
+            "TRACE and CONNECT are never served");
+    private static final Buffer METHOD_NOT_IMPLEMENTED = Responses.errorBody("not_implemented",
+            "the gateway does not implement this method");
+
+    private static boolean served(HttpMethod method) {
+        // Vert.x hands out its constants for the standard names, so identity decides
+        return method == HttpMethod.GET || method == HttpMethod.POST || method == HttpMethod.PUT
+                || method == HttpMethod.DELETE || method == HttpMethod.PATCH || method == HttpMethod.HEAD
+                || method == HttpMethod.OPTIONS;
+    }
+
     /**
-     * A request Vert.x's decoder refused: a header name that is not a token, a control character
-     * in a header value, a line or header block too long, a malformed request line. Answered
-     * with the status Vert.x would give (414, 431, else 400), a JSON error body rather than an
-     * empty one, and the connection closed after it: nothing else sent on it is served, since
+     * TRACE (it would echo the caller's credentials back through any proxy) and CONNECT are 405;
+     * any other method, {@code get} in lower case included (method names are case-sensitive), is
+     * 501 (RFC 9110 §9.1): never forwarded to a backend. The connection stays usable.
+     */
+    private static void refuseMethod(HttpServerRequest request) {
+        HttpMethod method = request.method();
+        boolean known = method == HttpMethod.TRACE || method == HttpMethod.CONNECT;
+        request.response().setStatusCode(known ? 405 : 501)
+                .putHeader("Allow", ALLOWED_METHODS)
+                .putHeader("Content-Type", "application/json")
+                .end(known ? METHOD_NOT_ALLOWED : METHOD_NOT_IMPLEMENTED);
+    }
+
+    /**
+     * A request the decoder refused: a header name that is not a token, a control character
+     * in a header value, a line or header block too long, a malformed request line, or framing
+     * that {@link StrictRequestDecoder} does not accept. Answered with the status Vert.x would
+     * give (414, 431, else 400; the strict decoder's own: 400 or 501), a JSON error body rather
+     * than an empty one, and the connection closed after it: nothing else sent on it is served, since
      * it may not be framed as the client meant.
      */
     private static void undecodable(HttpServerRequest request) {
         Throwable cause = request.decoderResult().cause();
-        int status = cause instanceof TooLongHttpLineException ? 414
-                : cause instanceof TooLongHttpHeaderException ? 431 : 400;
+        int status;
+        Buffer body;
+        if (cause instanceof StrictRequestDecoder.Refused refused) {
+            status = refused.status();
+            body = Responses.errorBody(status == 501 ? "not_implemented" : "invalid_request", refused.getMessage());
+        } else if (cause instanceof TooLongHttpLineException) {
+            status = 414;
+            body = LINE_TOO_LONG;
+        } else if (cause instanceof TooLongHttpHeaderException) {
+            status = 431;
+            body = HEADERS_TOO_LARGE;
+        } else {
+            status = 400;
+            body = UNDECODABLE;
+        }
         request.response().setStatusCode(status).putHeader("Content-Type", "application/json")
                 .putHeader("Connection", "close")
-                .end(status == 400 ? UNDECODABLE : status == 414 ? LINE_TOO_LONG : HEADERS_TOO_LARGE);
+                .end(body);
         request.response().close();
     }
 
