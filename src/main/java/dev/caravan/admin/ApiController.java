@@ -24,6 +24,7 @@ import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.transaction.support.TransactionOperations;
 
 /**
  * APIs an organization publishes, addressed by id. The paths an API serves
@@ -73,13 +74,15 @@ class ApiController {
     private final SubscriptionRepository subscriptions;
     private final AdminLookups lookups;
     private final ApiPolicyCheck policyCheck;
+    private final TransactionOperations transactions;
 
     ApiController(ApiRepository apis, SubscriptionRepository subscriptions, AdminLookups lookups,
-                  ApiPolicyCheck policyCheck) {
+                  ApiPolicyCheck policyCheck, TransactionOperations transactions) {
         this.apis = apis;
         this.subscriptions = subscriptions;
         this.lookups = lookups;
         this.policyCheck = policyCheck;
+        this.transactions = transactions;
     }
 
     @PostMapping
@@ -121,19 +124,26 @@ class ApiController {
         if (!api.version().equals(existing.version())) {
             throw AdminError.invalid("version", "cannot be changed; publish a new API version instead");
         }
-        TreeSet<String> removedInUse = new TreeSet<>();
-        for (Subscription subscription : subscriptions.findByApi(existing.id())) {
-            if (!api.tiers().contains(subscription.tier())) {
-                removedInUse.add(subscription.tier());
+        // the API's row stays locked until the update is stored, as a subscription locks it: a
+        // subscription at a tier this update removes is either seen here (409) or refused there
+        ApiDefinition updated = transactions.execute(status -> {
+            ApiDefinition locked = apis.lockById(existing.id()).orElseThrow(() ->
+                    AdminError.notFound("API '" + id + "' was deleted meanwhile"));
+            TreeSet<String> removedInUse = new TreeSet<>();
+            for (Subscription subscription : subscriptions.findByApi(locked.id())) {
+                if (!api.tiers().contains(subscription.tier())) {
+                    removedInUse.add(subscription.tier());
+                }
             }
-        }
-        if (!removedInUse.isEmpty()) {
-            throw AdminError.conflict("tiers", "tiers " + removedInUse + " are used by subscriptions");
-        }
-        ApiDefinition updated = new ApiDefinition(existing.id(), existing.organizationId(), api.name(),
-                existing.context(), existing.version(), api.backendUrl(), List.copyOf(api.tiers()),
-                existing.createdAt(), api.policy());
-        apis.update(updated);
+            if (!removedInUse.isEmpty()) {
+                throw AdminError.conflict("tiers", "tiers " + removedInUse + " are used by subscriptions");
+            }
+            ApiDefinition next = new ApiDefinition(locked.id(), locked.organizationId(), api.name(),
+                    locked.context(), locked.version(), api.backendUrl(), List.copyOf(api.tiers()),
+                    locked.createdAt(), api.policy());
+            apis.update(next);
+            return next;
+        });
         return ApiView.of(updated);
     }
 

@@ -16,6 +16,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.transaction.support.TransactionOperations;
 
 /** An application's subscriptions to APIs of its own organization, each at one of the API's tiers. */
 @RestController
@@ -24,17 +25,22 @@ class SubscriptionController {
 
     record CreateSubscription(String apiId, String tier) {}
 
+    private record Created(ApiDefinition api, String subscriptionId) {}
+
     record SubscriptionView(String id, String application, String apiId, String apiName, String apiContext,
                             String apiVersion, String tier, Instant createdAt) {}
 
     private final SubscriptionRepository subscriptions;
     private final ApiRepository apis;
     private final AdminLookups lookups;
+    private final TransactionOperations transactions;
 
-    SubscriptionController(SubscriptionRepository subscriptions, ApiRepository apis, AdminLookups lookups) {
+    SubscriptionController(SubscriptionRepository subscriptions, ApiRepository apis, AdminLookups lookups,
+                           TransactionOperations transactions) {
         this.subscriptions = subscriptions;
         this.apis = apis;
         this.lookups = lookups;
+        this.transactions = transactions;
     }
 
     @PostMapping
@@ -44,19 +50,25 @@ class SubscriptionController {
         Application app = lookups.application(organization, name);
         String apiId = Checks.text("apiId", body.apiId(), 36);
         String tier = Checks.text("tier", body.tier(), 50);
-        ApiDefinition api = apis.findById(apiId)
-                .filter(found -> found.organizationId().equals(organization.id()))
-                .orElseThrow(() -> AdminError.invalid("apiId", "must name an API of organization '"
-                        + organization.name() + "'"));
-        if (!api.tiers().contains(tier)) {
-            throw AdminError.invalid("tier", "must be one of the API's tiers " + api.tiers());
-        }
-        boolean subscribed = subscriptions.findByApplication(app.id()).stream()
-                .anyMatch(existing -> existing.apiId().equals(api.id()));
-        if (subscribed) {
-            throw AdminError.conflict("apiId", "application '" + app.name() + "' is already subscribed to this API");
-        }
-        String id = subscriptions.create(app.id(), api.id(), tier).id();
+        // the API's row stays locked until the subscription is stored: a concurrent change of its
+        // tiers (which locks it too) comes before or after, never between the check and the insert
+        Created created = transactions.execute(status -> {
+            ApiDefinition locked = apis.lockById(apiId)
+                    .filter(found -> found.organizationId().equals(organization.id()))
+                    .orElseThrow(() -> AdminError.invalid("apiId", "must name an API of organization '"
+                            + organization.name() + "'"));
+            if (!locked.tiers().contains(tier)) {
+                throw AdminError.invalid("tier", "must be one of the API's tiers " + locked.tiers());
+            }
+            boolean subscribed = subscriptions.findByApplication(app.id()).stream()
+                    .anyMatch(existing -> existing.apiId().equals(locked.id()));
+            if (subscribed) {
+                throw AdminError.conflict("apiId", "application '" + app.name() + "' is already subscribed to this API");
+            }
+            return new Created(locked, subscriptions.create(app.id(), locked.id(), tier).id());
+        });
+        ApiDefinition api = created.api();
+        String id = created.subscriptionId();
         Subscription subscription = subscriptions.findById(id) // as stored (the database rounds createdAt)
                 .orElseThrow(() -> AdminError.notFound("the subscription was deleted meanwhile"));
         return ResponseEntity.created(AdminLookups.location("organizations", organization.name(), "applications",

@@ -242,7 +242,8 @@ public class ApiRuntimes implements ApiPolicyCheck, DisposableBean {
      * After a registry change, the runtimes of deleted APIs (and their mediation routes) go; the
      * sweep runs a moment later so that the registry has reloaded first.
      */
-    @EventListener(RegistryChangedEvent.class)
+    @org.springframework.transaction.event.TransactionalEventListener(classes = RegistryChangedEvent.class,
+            fallbackExecution = true)
     public void registryChanged() {
         retirement.schedule(this::sweep, 1, TimeUnit.SECONDS);
     }

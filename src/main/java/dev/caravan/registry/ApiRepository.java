@@ -94,6 +94,15 @@ public class ApiRepository {
         events.publishEvent(new RegistryChangedEvent("api"));
     }
 
+    /**
+     * The API, its row locked until the caller's transaction ends: a change that checks the API
+     * (its tiers, say) and writes something that depends on it holds this lock, and so does every
+     * other such change of the same API, on any node of the database.
+     */
+    public Optional<ApiDefinition> lockById(String id) {
+        return jdbc.sql("select * from api where id = ? for update").param(id).query(ROW).optional();
+    }
+
     public Optional<ApiDefinition> findById(String id) {
         return jdbc.sql("select * from api where id = ?").param(id).query(ROW).optional();
     }

@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.event.ContextRefreshedEvent;
 import org.springframework.context.event.EventListener;
+import org.springframework.transaction.event.TransactionalEventListener;
 import org.springframework.stereotype.Component;
 
 /**
@@ -49,7 +50,8 @@ public class LiveRegistry {
         reload();
     }
 
-    @EventListener(RegistryChangedEvent.class)
+    /** After a change (once its transaction committed, if it had one), or when another node's change is seen. */
+    @TransactionalEventListener(classes = RegistryChangedEvent.class, fallbackExecution = true)
     public synchronized void reload() {
         Map<String, String> orgNames = new HashMap<>();
         organizations.findAll().forEach(o -> orgNames.put(o.id(), o.name()));

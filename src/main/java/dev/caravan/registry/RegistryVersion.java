@@ -3,7 +3,8 @@ package dev.caravan.registry;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.event.EventListener;
+import org.springframework.transaction.event.TransactionPhase;
+import org.springframework.transaction.event.TransactionalEventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -30,8 +31,9 @@ public class RegistryVersion {
         seen.set(current());
     }
 
-    /** This node changed the registry: tell the others. */
-    @EventListener(RegistryChangedEvent.class)
+    /** This node changed the registry: tell the others (in the change's own transaction, if it has one). */
+    @TransactionalEventListener(classes = RegistryChangedEvent.class, phase = TransactionPhase.BEFORE_COMMIT,
+            fallbackExecution = true)
     public void bump() {
         jdbc.sql("update registry_version set version = version + 1 where id = 1").update();
     }

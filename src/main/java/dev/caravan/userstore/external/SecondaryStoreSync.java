@@ -8,7 +8,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
@@ -43,7 +42,7 @@ public class SecondaryStoreSync implements SmartInitializingSingleton {
         sync();
     }
 
-    @EventListener
+    @org.springframework.transaction.event.TransactionalEventListener(fallbackExecution = true)
     public void onChange(RegistryChangedEvent event) {
         if (event.what().equals("userstore") || event.what().equals("organization")) {
             sync();
