@@ -541,6 +541,11 @@ public class UserRouteFiles implements SmartLifecycle {
             if (kamelet) {
                 Kamelets.asMediator(name, template);
             }
+            // an API may instantiate any template with a publisher's values: a parameter must stay data
+            String unsafe = TemplateParameterRule.problem(template);
+            if (unsafe != null) {
+                throw new Refusal(name + ": " + unsafe);
+            }
         }
         return new Parsed(routes, templates);
     }

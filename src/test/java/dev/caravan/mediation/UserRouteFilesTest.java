@@ -549,8 +549,14 @@ class UserRouteFilesTest {
                 from:
                   uri: kamelet:source
                   steps:
+                    - setProperty:
+                        name: greeting
+                        constant: "{{greeting}}"
+                    - setProperty:
+                        name: punctuation
+                        constant: "{{punctuation}}"
                     - setBody:
-                        simple: "{{greeting}} ${body}{{punctuation}}"
+                        simple: "${exchangeProperty.greeting} ${body}${exchangeProperty.punctuation}"
             """;
 
     @Test
@@ -574,7 +580,7 @@ class UserRouteFilesTest {
 
     @Test
     void kameletSendingToItsSinkIsRefused() throws Exception {
-        String step = "            simple: \"{{greeting}} ${body}{{punctuation}}\"\n";
+        String step = "            simple: \"${exchangeProperty.greeting} ${body}${exchangeProperty.punctuation}\"\n";
         assertThat(GREETING_KAMELET).contains(step);
         write(mediators.resolve("sink.kamelet.yaml"), GREETING_KAMELET.replace("name: greeting-action", "name: sinking")
                 .replace(step, step + "        - to: kamelet:sink\n"));
@@ -598,7 +604,7 @@ class UserRouteFilesTest {
 
         awaitRefusal("pipe.kamelet.yaml", "kind is 'Pipe'");
         assertThat(awaitRefusal("extra.kamelet.yaml", "'beans' is not part of a Kamelet").error())
-                .startsWith("extra.kamelet.yaml:25: ");
+                .startsWith("extra.kamelet.yaml:31: ");
         assertThat(templates("greeting-action")).isEmpty();
     }
 
