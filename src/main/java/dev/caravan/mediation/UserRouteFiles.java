@@ -115,6 +115,8 @@ public class UserRouteFiles implements SmartLifecycle {
     private volatile CamelContext camel;
     private volatile boolean running;
     private volatile boolean loaded;
+    /** After the first scan, a changed file is read only once a check finds it as the one before did. */
+    private boolean settle;
     private ScheduledExecutorService poller;
 
     /**
@@ -199,7 +201,10 @@ public class UserRouteFiles implements SmartLifecycle {
         List<RouteTemplateDefinition> templates = List.of();
         /** the traffic paths the serving version's routes listen on */
         List<ServedPath> paths = List.of();
-        RouteFileStatus.State state = RouteFileStatus.State.LOADED;
+        /** the file changed at the last check: read once a check finds it unchanged (not while it is being written) */
+        boolean settling;
+        /** null until the file is first read (a new file waits one check: it may still be being written) */
+        RouteFileStatus.State state;
         String error;
         Instant loadedAt;
 
@@ -307,6 +312,7 @@ public class UserRouteFiles implements SmartLifecycle {
     /** One status per file found in the two directories, in path order. */
     public synchronized List<RouteFileStatus> statuses() {
         return files.values().stream()
+                .filter(t -> t.state != null)
                 .sorted((a, b) -> a.path.compareTo(b.path))
                 .map(t -> new RouteFileStatus(t.path.toString(), t.state, t.routeIds, t.templateIds(), t.error,
                         t.loadedAt))
@@ -324,6 +330,7 @@ public class UserRouteFiles implements SmartLifecycle {
                 return;
             }
             changedTemplates = scan();
+            settle = true;
         }
         if (!changedTemplates.isEmpty()) {
             events.publishEvent(new MediatorTemplatesChangedEvent(this, changedTemplates));
@@ -420,10 +427,20 @@ public class UserRouteFiles implements SmartLifecycle {
             }
             FileTime modified = attrs.lastModifiedTime();
             if (modified.equals(t.modified) && attrs.size() == t.size) {
-                return null;
+                if (!t.settling) {
+                    return null;
+                }
+                t.settling = false; // the same as at the last check: written, read it now
+            } else {
+                t.modified = modified;
+                t.size = attrs.size();
+                if (settle) {
+                    // changed since the last check, perhaps still being written (a truncated,
+                    // empty or half-written file): read at the next check if it stays the same
+                    t.settling = true;
+                    return null;
+                }
             }
-            t.modified = modified;
-            t.size = attrs.size();
             if (attrs.size() > MAX_FILE_BYTES) {
                 t.seenHash = null;
                 return refuse(t, t.name() + ": larger than 1 MiB (" + attrs.size() + " bytes): not read");
