@@ -178,6 +178,12 @@ class TemplateParameterRuleTest {
                     name: X-Stamp
                     constant: "{{{stamp}}}"
                 """)).contains("parameter 'stamp' touches a brace");
+        // checked with Camel 4.17.0: values "x{", "{sys:user.home}" and "}" in "{{a}}{{b}}{{c}}" come out as "x/root"
+        assertThat(problemOfSteps("""
+                - setHeader:
+                    name: X-Stamp
+                    constant: "{{stamp}}{{name}}"
+                """)).contains("parameter 'stamp' touches a brace");
     }
 
     @Test
