@@ -31,7 +31,10 @@ import org.springframework.context.SmartLifecycle;
 /**
  * The traffic port: one Vert.x HTTP server; {@code caravan-http:} consumers register their
  * paths here. Dispatch is by exact path first, then by the longest registered prefix, so the
- * OAuth endpoints always win over the API catch-all whatever order routes start in.
+ * OAuth endpoints always win over the API catch-all whatever order routes start in. A path (or
+ * prefix) has one owner at a time, and only its owner takes it off ({@link #register},
+ * {@link #unregister}); a path can be {@link #hold held} while its owner is replaced, so that
+ * it never answers 404 in between.
  *
  * <p>Shutdown drains ({@link #stop(Runnable)}): from the moment the application starts closing,
  * a new request is answered {@code 503 temporarily_unavailable} (HTTP/1.x: and its connection closed),

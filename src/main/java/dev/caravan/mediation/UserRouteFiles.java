@@ -683,9 +683,11 @@ public class UserRouteFiles implements SmartLifecycle {
 
     /**
      * Whether two traffic registrations could be meant for one request: equal exact paths, an
-     * exact path in (or at the root of) a prefix, or one prefix inside the other.
+     * exact path in (or at the root of) a prefix, or one prefix inside the other. With
+     * {@link #trafficPaths()} and {@link TrafficServer#registrations()}, what a check of a new
+     * API's {@code /{context}/{version}} (a prefix) against the served paths needs.
      */
-    static boolean overlaps(String path, boolean prefix, String otherPath, boolean otherPrefix) {
+    public static boolean overlaps(String path, boolean prefix, String otherPath, boolean otherPrefix) {
         String a = prefix && !path.endsWith("/") ? path + "/" : path;
         String b = otherPrefix && !otherPath.endsWith("/") ? otherPath + "/" : otherPath;
         if (prefix && otherPrefix) {
