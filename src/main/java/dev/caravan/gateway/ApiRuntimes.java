@@ -5,6 +5,7 @@ import dev.caravan.http.Cidr;
 import dev.caravan.mediation.MediationConfigException;
 import dev.caravan.mediation.MediationParameters;
 import dev.caravan.mediation.MediatorTemplatesChangedEvent;
+import dev.caravan.mediation.TemplateParameterRule;
 import dev.caravan.registry.ApiDefinition;
 import dev.caravan.registry.ApiPolicy;
 import dev.caravan.registry.ApiPolicy.MediatorRef;
@@ -194,16 +195,22 @@ public class ApiRuntimes implements ApiPolicyCheck, DisposableBean {
 
     private List<AsyncProcessor> flow(String prefix, List<MediatorRef> refs, List<String> routeIds) {
         List<AsyncProcessor> processors = new ArrayList<>(refs.size());
+        Model model = camel.getCamelContextExtension().getContextPlugin(Model.class);
         for (int i = 0; i < refs.size(); i++) {
             MediatorRef ref = refs.get(i);
             String name = prefix + "-" + i;
-            // placeholders in a value would be resolved by Camel against the gateway's own configuration
-            MediationParameters.validate(ref.mediator(), ref.parameters());
+            // the same checks as when the API was saved, against the template as it is now: the
+            // template may have changed since (a mediators-directory file), and a value must
+            // never reach a place where Camel would evaluate it
+            Problem problem = mediator(model, "mediator", ref);
+            if (problem != null) {
+                throw new IllegalStateException("mediator " + ref.mediator() + ": " + problem.field() + " " + problem.message());
+            }
             try {
                 TemplatedRouteBuilder.builder(camel, ref.mediator())
                         .routeId(name)
-                        .parameter("name", name)
                         .parameters(Map.copyOf(ref.parameters()))
+                        .parameter(TemplateParameterRule.NAME, name)
                         .handler(template -> template.getRoute().errorHandler(new NoErrorHandlerDefinition()))
                         .add();
             } catch (Exception e) {
@@ -325,31 +332,53 @@ public class ApiRuntimes implements ApiPolicyCheck, DisposableBean {
 
     private static Problem mediators(Model model, String at, List<MediatorRef> refs) {
         for (int i = 0; i < refs.size(); i++) {
-            MediatorRef ref = refs.get(i);
-            RouteTemplateDefinition template = model.getRouteTemplateDefinition(ref.mediator());
-            if (template == null) {
-                return new Problem(at + "[" + i + "]", "names no mediator (route template) known to the gateway");
+            Problem problem = mediator(model, at + "[" + i + "]", refs.get(i));
+            if (problem != null) {
+                return problem;
             }
-            Set<String> known = new HashSet<>();
-            List<RouteTemplateParameterDefinition> parameters = template.getTemplateParameters() == null ? List.of()
-                    : template.getTemplateParameters();
-            for (RouteTemplateParameterDefinition parameter : parameters) {
-                known.add(parameter.getName());
-                if (!parameter.getName().equals("name") && parameter.isRequired()
-                        && parameter.getDefaultValue() == null && !ref.parameters().containsKey(parameter.getName())) {
-                    return new Problem(at + "[" + i + "].parameters." + parameter.getName(), "is required by " + ref.mediator());
-                }
+        }
+        return null;
+    }
+
+    /**
+     * One mediator reference against the template the gateway holds now: the template exists and
+     * follows {@link TemplateParameterRule} (a parameter is only ever the text of a constant);
+     * every required parameter is given, no other, and not {@code name} (the gateway's); each
+     * value passes {@link MediationParameters#validate}.
+     */
+    static Problem mediator(Model model, String at, MediatorRef ref) {
+        RouteTemplateDefinition template = model.getRouteTemplateDefinition(ref.mediator());
+        if (template == null) {
+            return new Problem(at, "names no mediator (route template) known to the gateway");
+        }
+        String unsafe = TemplateParameterRule.problem(template);
+        if (unsafe != null) {
+            log.warn("mediator {} is refused: {}", ref.mediator(), unsafe);
+            return new Problem(at, "names a mediator the gateway refuses to run (its template does not keep"
+                    + " parameters as data; see the gateway's log)");
+        }
+        Set<String> known = new HashSet<>();
+        List<RouteTemplateParameterDefinition> parameters = template.getTemplateParameters() == null ? List.of()
+                : template.getTemplateParameters();
+        for (RouteTemplateParameterDefinition parameter : parameters) {
+            known.add(parameter.getName());
+            if (!parameter.getName().equals(TemplateParameterRule.NAME) && parameter.isRequired()
+                    && parameter.getDefaultValue() == null && !ref.parameters().containsKey(parameter.getName())) {
+                return new Problem(at + ".parameters." + parameter.getName(), "is required by " + ref.mediator());
             }
-            for (String given : ref.parameters().keySet()) {
-                if (!known.contains(given)) {
-                    return new Problem(at + "[" + i + "].parameters." + given, "is not a parameter of " + ref.mediator());
-                }
+        }
+        for (String given : ref.parameters().keySet()) {
+            if (given.equals(TemplateParameterRule.NAME)) {
+                return new Problem(at + ".parameters." + given, "is set by the gateway, not by the API");
             }
-            try {
-                MediationParameters.validate(ref.mediator(), ref.parameters());
-            } catch (MediationConfigException e) {
-                return new Problem(at + "[" + i + "].parameters", e.getMessage());
+            if (!known.contains(given)) {
+                return new Problem(at + ".parameters." + given, "is not a parameter of " + ref.mediator());
             }
+        }
+        try {
+            MediationParameters.validate(ref.mediator(), ref.parameters());
+        } catch (MediationConfigException e) {
+            return new Problem(at + ".parameters." + e.parameter(), e.getMessage());
         }
         return null;
     }

@@ -27,7 +27,8 @@ public class CaravanHttpComponent extends DefaultComponent {
         return endpoint;
     }
 
-    TrafficServer server() {
+    /** The traffic server this component's consumers register on. */
+    public TrafficServer server() {
         return server;
     }
 

@@ -37,6 +37,9 @@ public class CaravanHttpConsumer extends DefaultConsumer {
     /** Set on an exchange whose connection must close after the answer (unread oversize body). */
     static final String CLOSE_CONNECTION = "caravanCloseConnection";
 
+    /** The one handler object this consumer registers and unregisters (the server compares by identity). */
+    private final io.vertx.core.Handler<HttpServerRequest> handler = this::handle;
+
     public CaravanHttpConsumer(CaravanHttpEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
     }
@@ -49,12 +52,15 @@ public class CaravanHttpConsumer extends DefaultConsumer {
     @Override
     protected void doStart() throws Exception {
         super.doStart();
-        getEndpoint().getComponent().server().register(getEndpoint().getPath(), getEndpoint().isPrefix(), this::handle);
+        String owner = getRouteId() != null ? getRouteId() : getEndpoint().getEndpointUri();
+        getEndpoint().getComponent().server().register(getEndpoint().getPath(), getEndpoint().isPrefix(), handler, owner);
     }
 
     @Override
     protected void doStop() throws Exception {
-        getEndpoint().getComponent().server().unregister(getEndpoint().getPath(), getEndpoint().isPrefix());
+        // only ever takes off its own registration: a consumer whose start failed (its path was
+        // taken) must not take down the path of the one serving it
+        getEndpoint().getComponent().server().unregister(getEndpoint().getPath(), getEndpoint().isPrefix(), handler);
         super.doStop();
     }
 
@@ -247,6 +253,9 @@ public class CaravanHttpConsumer extends DefaultConsumer {
             if (!response.headWritten()) {
                 response.headers().clear();
                 response.setStatusCode(notServing ? 503 : 500).putHeader("Content-Type", "application/json");
+                if (notServing) {
+                    response.putHeader("Retry-After", "1");
+                }
             }
             response.end(notServing ? NOT_SERVING : SERVER_ERROR);
         }

@@ -32,7 +32,10 @@ import org.springframework.context.SmartLifecycle;
 /**
  * The traffic port: one Vert.x HTTP server; {@code caravan-http:} consumers register their
  * paths here. Dispatch is by exact path first, then by the longest registered prefix, so the
- * OAuth endpoints always win over the API catch-all whatever order routes start in.
+ * OAuth endpoints always win over the API catch-all whatever order routes start in. A path (or
+ * prefix) has one owner at a time, and only its owner takes it off ({@link #register},
+ * {@link #unregister}); a path can be {@link #hold held} while its owner is replaced, so that
+ * it never answers 404 in between.
  *
  * <p>Shutdown drains ({@link #stop(Runnable)}): from the moment the application starts closing,
  * a new request is answered {@code 503 temporarily_unavailable} (HTTP/1.x: and its connection closed),
@@ -63,8 +66,14 @@ public class TrafficServer implements AutoCloseable, SmartLifecycle {
     private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
     private final int port;
     private final boolean batchFlushes;
+    private final Vertx vertx;
     private final Map<String, Handler<HttpServerRequest>> exact = new ConcurrentHashMap<>();
-    private final List<Prefix> prefixes = new CopyOnWriteArrayList<>();
+    /** Longest first; replaced whole on a change (rare), read without a lock on every request. */
+    private volatile List<Prefix> prefixes = List.of();
+    /** Who serves each path or prefix (by key: a prefix ends with '/'), for messages and {@link #registrations()}. */
+    private final Map<String, String> owners = new java.util.HashMap<>();
+    /** Paths held through a swap ({@link #hold}). */
+    private final Map<String, Parking> holds = new java.util.HashMap<>();
     private final Duration shutdownGrace;
     /**
      * What a drain waits for: requests taken and not yet answered (or abandoned by their client),
@@ -96,6 +105,7 @@ public class TrafficServer implements AutoCloseable, SmartLifecycle {
     /** {@code shutdownGrace}: how long a shutdown waits for the requests in flight. */
     public TrafficServer(Vertx vertx, String host, int port, int idleTimeoutSeconds, int instances,
                          boolean batchFlushes, Duration shutdownGrace) {
+        this.vertx = vertx;
         this.batchFlushes = batchFlushes;
         this.shutdownGrace = shutdownGrace;
         HttpServerOptions options = new HttpServerOptions()
@@ -153,22 +163,164 @@ public class TrafficServer implements AutoCloseable, SmartLifecycle {
 
     /** {@code path} served exactly, or (with {@code prefix}) every path under it. */
     public void register(String path, boolean prefix, Handler<HttpServerRequest> handler) {
-        if (prefix) {
-            String normalized = path.endsWith("/") ? path : path + "/";
-            prefixes.add(new Prefix(normalized, handler));
-            prefixes.sort(Comparator.comparingInt((Prefix p) -> p.prefix().length()).reversed());
-        } else if (exact.putIfAbsent(path, handler) != null) {
-            throw new IllegalStateException("two consumers for " + path);
+        register(path, prefix, handler, "?");
+    }
+
+    /**
+     * {@code path} served exactly, or (with {@code prefix}) every path under it, by {@code handler}
+     * on behalf of {@code owner} (a route id, for {@link #registrations()}). A path has one owner:
+     * registering a path someone else serves throws, and nothing changes. A path {@link #hold held}
+     * through a swap is taken over, with the requests that waited for it.
+     */
+    public synchronized void register(String path, boolean prefix, Handler<HttpServerRequest> handler, String owner) {
+        String key = key(path, prefix);
+        Handler<HttpServerRequest> current = prefix ? prefixHandler(key) : exact.get(key);
+        if (current != null && !(current instanceof Parking)) {
+            throw new IllegalStateException((prefix ? "the prefix " : "the path ") + key + " is already served by "
+                    + owners.getOrDefault(key, "another consumer"));
+        }
+        bind(key, prefix, handler);
+        owners.put(key, owner);
+        if (current instanceof Parking parking) {
+            parking.handOver(handler);
         }
     }
 
-    public void unregister(String path, boolean prefix) {
-        if (prefix) {
-            String normalized = path.endsWith("/") ? path : path + "/";
-            prefixes.removeIf(p -> p.prefix().equals(normalized));
-        } else {
-            exact.remove(path);
+    /**
+     * Takes {@code handler} off {@code path}, if it is the one serving it: a registration is only
+     * ever removed by its owner (a consumer that failed to start never takes down the path of the
+     * one that serves it). A path {@link #hold held} keeps answering: its requests wait for the
+     * next owner.
+     *
+     * @return whether {@code handler} was serving the path
+     */
+    public synchronized boolean unregister(String path, boolean prefix, Handler<HttpServerRequest> handler) {
+        String key = key(path, prefix);
+        Handler<HttpServerRequest> current = prefix ? prefixHandler(key) : exact.get(key);
+        if (current != handler) {
+            return false;
         }
+        owners.remove(key);
+        Parking parking = holds.get(key);
+        if (parking != null) {
+            bind(key, prefix, parking);
+        } else {
+            unbind(key, prefix);
+        }
+        return true;
+    }
+
+    /**
+     * Keeps {@code path} answered while its owner is replaced (a user route file reloaded): from
+     * the moment the owner lets go until a new owner registers, requests wait (up to
+     * {@link #MAX_PARK}, at most {@link #MAX_PARKED} of them) and are then handed to the new owner;
+     * no request in between is answered 404. Closing the hold with no new owner lets the waiting
+     * requests be routed as if they had just arrived (404, or a covering prefix). A request
+     * that waited too long, or found the queue full, gets {@code 503 temporarily_unavailable} with
+     * {@code Retry-After}.
+     */
+    public synchronized Hold hold(String path, boolean prefix) {
+        String key = key(path, prefix);
+        Parking existing = holds.get(key);
+        if (existing != null) {
+            existing.holders++;
+            return new Hold(key, prefix, existing);
+        }
+        Parking parking = new Parking(key);
+        holds.put(key, parking);
+        return new Hold(key, prefix, parking);
+    }
+
+    /** Held path; {@link #close} when the swap is over, whatever its outcome. */
+    public final class Hold implements AutoCloseable {
+        private final String key;
+        private final boolean prefix;
+        private final Parking parking;
+        private boolean closed;
+
+        private Hold(String key, boolean prefix, Parking parking) {
+            this.key = key;
+            this.prefix = prefix;
+            this.parking = parking;
+        }
+
+        @Override
+        public void close() {
+            synchronized (TrafficServer.this) {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+                if (--parking.holders > 0) {
+                    return;
+                }
+                holds.remove(key, parking);
+                Handler<HttpServerRequest> current = prefix ? prefixHandler(key) : exact.get(key);
+                if (current == parking) {
+                    unbind(key, prefix);
+                    owners.remove(key);
+                }
+            }
+            parking.release();
+        }
+    }
+
+    /** A path (or prefix) served on the traffic port and the route (or other consumer) serving it. */
+    public record Registration(String path, boolean prefix, String owner) {}
+
+    /** Every path and prefix served now, with its owner; a held path shows as owned by {@code (held)}. */
+    public synchronized java.util.List<Registration> registrations() {
+        java.util.List<Registration> all = new java.util.ArrayList<>();
+        exact.forEach((path, handler) -> all.add(new Registration(path, false,
+                handler instanceof Parking ? "(held)" : owners.getOrDefault(path, "?"))));
+        for (Prefix p : prefixes) {
+            all.add(new Registration(p.prefix(), true,
+                    p.handler() instanceof Parking ? "(held)" : owners.getOrDefault(p.prefix(), "?")));
+        }
+        all.sort(Comparator.comparing(Registration::path));
+        return java.util.List.copyOf(all);
+    }
+
+    /** The owner serving exactly this path or prefix now, or null. */
+    public synchronized String owner(String path, boolean prefix) {
+        String key = key(path, prefix);
+        Handler<HttpServerRequest> current = prefix ? prefixHandler(key) : exact.get(key);
+        return current == null || current instanceof Parking ? null : owners.get(key);
+    }
+
+    private static String key(String path, boolean prefix) {
+        return prefix && !path.endsWith("/") ? path + "/" : path;
+    }
+
+    private Handler<HttpServerRequest> prefixHandler(String key) {
+        for (Prefix p : prefixes) {
+            if (p.prefix().equals(key)) {
+                return p.handler();
+            }
+        }
+        return null;
+    }
+
+    private void bind(String key, boolean prefix, Handler<HttpServerRequest> handler) {
+        if (!prefix) {
+            exact.put(key, handler);
+            return;
+        }
+        java.util.List<Prefix> next = new java.util.ArrayList<>(prefixes);
+        next.removeIf(p -> p.prefix().equals(key));
+        next.add(new Prefix(key, handler));
+        next.sort(Comparator.comparingInt((Prefix p) -> p.prefix().length()).reversed());
+        prefixes = java.util.List.copyOf(next);
+    }
+
+    private void unbind(String key, boolean prefix) {
+        if (!prefix) {
+            exact.remove(key);
+            return;
+        }
+        java.util.List<Prefix> next = new java.util.ArrayList<>(prefixes);
+        next.removeIf(p -> p.prefix().equals(key));
+        prefixes = java.util.List.copyOf(next);
     }
 
     private void dispatch(HttpServerRequest request) {
@@ -177,20 +329,9 @@ public class TrafficServer implements AutoCloseable, SmartLifecycle {
             return;
         }
         String path = request.path();
-        Handler<HttpServerRequest> handler = path == null ? null : exact.get(path);
-        if (handler == null && path != null) {
-            for (Prefix candidate : prefixes) {
-                if (path.startsWith(candidate.prefix()) || path.equals(candidate.prefix().substring(0,
-                        candidate.prefix().length() - 1))) {
-                    handler = candidate.handler();
-                    break;
-                }
-            }
-        }
+        Handler<HttpServerRequest> handler = path == null ? null : route(path);
         if (handler == null) {
-            request.response().setStatusCode(path == null ? 400 : 404)
-                    .putHeader("Content-Type", "application/json")
-                    .end("{\"error\":\"not_found\",\"error_description\":\"nothing is served at this path\"}");
+            notFound(request, path == null ? 400 : 404);
             return;
         }
         // counted before the draining check: a drain that has begun either sees this request
@@ -218,6 +359,151 @@ public class TrafficServer implements AutoCloseable, SmartLifecycle {
         return method == HttpMethod.GET || method == HttpMethod.POST || method == HttpMethod.PUT
                 || method == HttpMethod.DELETE || method == HttpMethod.PATCH || method == HttpMethod.HEAD
                 || method == HttpMethod.OPTIONS;
+    }
+
+    private Handler<HttpServerRequest> route(String path) {
+        Handler<HttpServerRequest> handler = exact.get(path);
+        if (handler == null) {
+            for (Prefix candidate : prefixes) {
+                if (path.startsWith(candidate.prefix()) || path.equals(candidate.prefix().substring(0,
+                        candidate.prefix().length() - 1))) {
+                    return candidate.handler();
+                }
+            }
+        }
+        return handler;
+    }
+
+    private static void notFound(HttpServerRequest request, int status) {
+        request.response().setStatusCode(status)
+                .putHeader("Content-Type", "application/json")
+                .end("{\"error\":\"not_found\",\"error_description\":\"nothing is served at this path\"}");
+    }
+
+    /** Longest a request waits for a held path's next owner. */
+    static final long MAX_PARK = 5_000;
+    /** Most requests waiting for one held path; more are answered 503 at once. */
+    static final int MAX_PARKED = 10_000;
+    private static final Buffer SWAPPING =
+            Responses.errorBody("temporarily_unavailable", "this route is being replaced; try again");
+
+    /**
+     * Stands in for a held path's owner: requests wait here, paused (their bodies are not read),
+     * each with the event-loop context it arrived on, until the next owner registers.
+     */
+    private final class Parking implements Handler<HttpServerRequest> {
+        private final String key;
+        private final java.util.ArrayDeque<Parked> parked = new java.util.ArrayDeque<>();
+        private Handler<HttpServerRequest> successor;
+        private boolean released;
+        private long timer = -1;
+        int holders = 1;
+
+        private record Parked(HttpServerRequest request, Context context, long since) {}
+
+        Parking(String key) {
+            this.key = key;
+        }
+
+        @Override
+        public void handle(HttpServerRequest request) {
+            Handler<HttpServerRequest> next;
+            synchronized (this) {
+                next = successor;
+                if (next == null && !released) {
+                    if (parked.size() >= MAX_PARKED) {
+                        busy(request);
+                        return;
+                    }
+                    request.pause();
+                    parked.add(new Parked(request, Vertx.currentContext(), System.nanoTime()));
+                    if (timer < 0) {
+                        timer = vertx.setPeriodic(100, id -> expire());
+                    }
+                    return;
+                }
+            }
+            if (next != null) {
+                next.handle(request);
+            } else {
+                reroute(request);
+            }
+        }
+
+        /** The next owner registered: every waiting request goes to it, on its own event loop. */
+        void handOver(Handler<HttpServerRequest> handler) {
+            java.util.List<Parked> waiting;
+            synchronized (this) {
+                successor = handler;
+                waiting = drain();
+            }
+            for (Parked p : waiting) {
+                p.context().runOnContext(v -> {
+                    handler.handle(p.request());
+                    p.request().resume();
+                });
+            }
+        }
+
+        /** The hold ended without a next owner: waiting requests are routed again. */
+        void release() {
+            java.util.List<Parked> waiting;
+            synchronized (this) {
+                released = true;
+                if (successor != null) {
+                    return;
+                }
+                waiting = drain();
+            }
+            for (Parked p : waiting) {
+                p.context().runOnContext(v -> {
+                    reroute(p.request());
+                    p.request().resume();
+                });
+            }
+        }
+
+        private void expire() {
+            java.util.List<Parked> late = new java.util.ArrayList<>();
+            synchronized (this) {
+                long now = System.nanoTime();
+                while (!parked.isEmpty() && now - parked.peekFirst().since() > MAX_PARK * 1_000_000) {
+                    late.add(parked.pollFirst());
+                }
+            }
+            for (Parked p : late) {
+                p.context().runOnContext(v -> {
+                    busy(p.request());
+                    p.request().resume();
+                });
+            }
+        }
+
+        private java.util.List<Parked> drain() {
+            java.util.List<Parked> all = new java.util.ArrayList<>(parked);
+            parked.clear();
+            if (timer >= 0) {
+                vertx.cancelTimer(timer);
+                timer = -1;
+            }
+            return all;
+        }
+
+        /** Routed as if it had just arrived (it is already counted in flight). */
+        private void reroute(HttpServerRequest request) {
+            Handler<HttpServerRequest> handler = route(request.path());
+            if (handler == null || handler == this) {
+                notFound(request, 404);
+            } else {
+                handler.handle(request);
+            }
+        }
+
+        private void busy(HttpServerRequest request) {
+            LOG.warn("traffic path {} is being replaced: a call was answered 503", key);
+            request.response().setStatusCode(503).putHeader("Content-Type", "application/json")
+                    .putHeader("Retry-After", "1").end(SWAPPING);
+        }
     }
 
     /**

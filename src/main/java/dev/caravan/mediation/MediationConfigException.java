@@ -6,7 +6,15 @@ package dev.caravan.mediation;
  * (a header value may be a credential).
  */
 public class MediationConfigException extends IllegalArgumentException {
+    private final String parameter;
+
     public MediationConfigException(String template, String parameter, String problem) {
         super(template + ": parameter '" + parameter + "' " + problem);
+        this.parameter = parameter;
+    }
+
+    /** The parameter at fault. */
+    public String parameter() {
+        return parameter;
     }
 }

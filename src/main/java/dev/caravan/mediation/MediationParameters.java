@@ -51,7 +51,8 @@ public final class MediationParameters {
         switch (template) {
             case "set-header" -> SetHeaderMediator.check(string(parameters, "header"), string(parameters, "value"));
             case "remove-header" -> checkHeaderName("remove-header", string(parameters, "header"));
-            case "rewrite-path" -> RewritePathMediator.compile(string(parameters, "pattern"));
+            case "rewrite-path" -> RewritePathMediator.checkReplacement(
+                    RewritePathMediator.compile(string(parameters, "pattern")), string(parameters, "replacement"));
             case "json-to-xml" -> {
                 Object root = parameters.get("rootElement");
                 if (root != null) {

@@ -74,6 +74,94 @@ public class RewritePathMediator implements Processor {
         }
     }
 
+    private static final Pattern NAMED_GROUP = Pattern.compile("\\(\\?<([a-zA-Z][a-zA-Z0-9]*)>");
+
+    /**
+     * A replacement that can only give a path: RFC 3986 path characters ({@code pchar} and
+     * {@code /}, {@code %} followed by two hex digits), {@code \\x} for a literal path character
+     * {@code x}, and group references {@code $n} / {@code ${name}} to groups the pattern has.
+     * Anything else (such as {@code ${env:HOME}}, which is no group reference, or a {@code {})
+     * would fail at the first call or give no usable path, so it is refused when the API is saved.
+     */
+    static void checkReplacement(Pattern pattern, String replacement) {
+        if (replacement == null) {
+            throw new MediationConfigException(TEMPLATE, "replacement", "is missing");
+        }
+        int groups = pattern.matcher("").groupCount();
+        java.util.Set<String> names = new java.util.HashSet<>();
+        Matcher named = NAMED_GROUP.matcher(pattern.pattern());
+        while (named.find()) {
+            names.add(named.group(1));
+        }
+        int i = 0;
+        while (i < replacement.length()) {
+            char c = replacement.charAt(i);
+            if (c == '\\') {
+                if (i + 1 >= replacement.length() || !isPathCharacter(replacement.charAt(i + 1))) {
+                    throw invalidReplacement("'\\' must be followed by a path character");
+                }
+                i += 2;
+            } else if (c == '$') {
+                i = groupReference(replacement, i + 1, groups, names);
+            } else if (c == '%') {
+                if (i + 2 >= replacement.length() || Character.digit(replacement.charAt(i + 1), 16) < 0
+                        || Character.digit(replacement.charAt(i + 2), 16) < 0) {
+                    throw invalidReplacement("'%' must start a percent-encoded octet (%HH)");
+                }
+                i += 3;
+            } else if (isPathCharacter(c)) {
+                i++;
+            } else {
+                throw invalidReplacement("may hold only path characters (RFC 3986) and group references $n or ${name}");
+            }
+        }
+    }
+
+    /** Checks the group reference after a '$' the way {@link Matcher#replaceFirst} reads it; returns the index after it. */
+    private static int groupReference(String replacement, int at, int groups, java.util.Set<String> names) {
+        if (at >= replacement.length()) {
+            throw invalidReplacement("ends with '$' (write \\$ for a dollar)");
+        }
+        char c = replacement.charAt(at);
+        if (c == '{') {
+            int end = replacement.indexOf('}', at);
+            String name = end < 0 ? "" : replacement.substring(at + 1, end);
+            if (end < 0 || !name.matches("[a-zA-Z][a-zA-Z0-9]*")) {
+                throw invalidReplacement("'${' must name a group of the pattern, as ${name}");
+            }
+            if (!names.contains(name)) {
+                throw invalidReplacement("names a group the pattern does not have");
+            }
+            return end + 1;
+        }
+        if (c < '0' || c > '9') {
+            throw invalidReplacement("'$' must be followed by a group number or {name} (write \\$ for a dollar)");
+        }
+        int number = c - '0';
+        if (number > groups) {
+            throw invalidReplacement("refers to group " + number + ", which the pattern does not have");
+        }
+        int i = at + 1;
+        while (i < replacement.length() && Character.isDigit(replacement.charAt(i))) {
+            int longer = number * 10 + (replacement.charAt(i) - '0');
+            if (longer > groups) {
+                break;
+            }
+            number = longer;
+            i++;
+        }
+        return i;
+    }
+
+    private static boolean isPathCharacter(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                || "-._~!$&'()*+,;=:@/".indexOf(c) >= 0;
+    }
+
+    private static MediationConfigException invalidReplacement(String problem) {
+        return new MediationConfigException(TEMPLATE, "replacement", problem);
+    }
+
     private static GatewayException failed() {
         return new GatewayException(500, "mediation_failed", "the API's path rewrite did not produce a usable path", null);
     }

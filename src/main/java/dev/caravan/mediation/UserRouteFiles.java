@@ -27,6 +27,11 @@ import java.util.TreeSet;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import dev.caravan.http.CaravanHttpComponent;
+import dev.caravan.http.CaravanHttpEndpoint;
+import dev.caravan.http.TrafficServer;
+import dev.caravan.registry.LiveRegistry;
+import java.util.function.Supplier;
 import org.apache.camel.CamelContext;
 import org.apache.camel.FailedToCreateRouteException;
 import org.apache.camel.FailedToStartRouteException;
@@ -98,6 +103,8 @@ public class UserRouteFiles implements SmartLifecycle {
     private final Path routesDir;
     private final Path mediatorsDir;
     private final Duration reloadInterval;
+    /** {@code /{context}/{version}} of every published API, any organization. */
+    private final Supplier<List<String>> apiPaths;
 
     /** Keyed by the file's absolute, normalized path as listed in its directory. */
     private final Map<Path, Tracked> files = new LinkedHashMap<>();
@@ -108,6 +115,8 @@ public class UserRouteFiles implements SmartLifecycle {
     private volatile CamelContext camel;
     private volatile boolean running;
     private volatile boolean loaded;
+    /** After the first scan, a changed file is read only once a check finds it as the one before did. */
+    private boolean settle;
     private ScheduledExecutorService poller;
 
     /**
@@ -117,9 +126,15 @@ public class UserRouteFiles implements SmartLifecycle {
      */
     @Autowired
     public UserRouteFiles(ObjectProvider<CamelContext> camel, MediationProperties properties,
-            ApplicationEventPublisher events) {
+            ApplicationEventPublisher events, ObjectProvider<LiveRegistry> registry) {
+        this(camel, properties, events, () -> apiPaths(registry.getIfAvailable()));
+    }
+
+    private UserRouteFiles(ObjectProvider<CamelContext> camel, MediationProperties properties,
+            ApplicationEventPublisher events, Supplier<List<String>> apiPaths) {
         this.camelProvider = camel;
         this.events = events;
+        this.apiPaths = apiPaths;
         this.routesDir = Path.of(properties.routesDir()).toAbsolutePath().normalize();
         this.mediatorsDir = Path.of(properties.mediatorsDir()).toAbsolutePath().normalize();
         this.reloadInterval = properties.reloadInterval();
@@ -127,7 +142,23 @@ public class UserRouteFiles implements SmartLifecycle {
 
     /** Outside Spring: on a CamelContext of one's own. */
     public UserRouteFiles(CamelContext camel, MediationProperties properties, ApplicationEventPublisher events) {
-        this(providerOf(camel), properties, events);
+        this(providerOf(camel), properties, events, List::of);
+    }
+
+    /**
+     * Outside Spring, with the published APIs' {@code /{context}/{version}} paths (which user
+     * routes may not take) from {@code apiPaths}.
+     */
+    public UserRouteFiles(CamelContext camel, MediationProperties properties, ApplicationEventPublisher events,
+            Supplier<List<String>> apiPaths) {
+        this(providerOf(camel), properties, events, apiPaths);
+    }
+
+    private static List<String> apiPaths(LiveRegistry registry) {
+        if (registry == null) {
+            return List.of();
+        }
+        return registry.allApis().stream().map(api -> api.context() + "/" + api.version()).toList();
     }
 
     private static ObjectProvider<CamelContext> providerOf(CamelContext camel) {
@@ -168,7 +199,12 @@ public class UserRouteFiles implements SmartLifecycle {
         byte[] servingContent;
         List<String> routeIds = List.of();
         List<RouteTemplateDefinition> templates = List.of();
-        RouteFileStatus.State state = RouteFileStatus.State.LOADED;
+        /** the traffic paths the serving version's routes listen on */
+        List<ServedPath> paths = List.of();
+        /** the file changed at the last check: read once a check finds it unchanged (not while it is being written) */
+        boolean settling;
+        /** null until the file is first read (a new file waits one check: it may still be being written) */
+        RouteFileStatus.State state;
         String error;
         Instant loadedAt;
 
@@ -276,6 +312,7 @@ public class UserRouteFiles implements SmartLifecycle {
     /** One status per file found in the two directories, in path order. */
     public synchronized List<RouteFileStatus> statuses() {
         return files.values().stream()
+                .filter(t -> t.state != null)
                 .sorted((a, b) -> a.path.compareTo(b.path))
                 .map(t -> new RouteFileStatus(t.path.toString(), t.state, t.routeIds, t.templateIds(), t.error,
                         t.loadedAt))
@@ -293,6 +330,7 @@ public class UserRouteFiles implements SmartLifecycle {
                 return;
             }
             changedTemplates = scan();
+            settle = true;
         }
         if (!changedTemplates.isEmpty()) {
             events.publishEvent(new MediatorTemplatesChangedEvent(this, changedTemplates));
@@ -389,10 +427,20 @@ public class UserRouteFiles implements SmartLifecycle {
             }
             FileTime modified = attrs.lastModifiedTime();
             if (modified.equals(t.modified) && attrs.size() == t.size) {
-                return null;
+                if (!t.settling) {
+                    return null;
+                }
+                t.settling = false; // the same as at the last check: written, read it now
+            } else {
+                t.modified = modified;
+                t.size = attrs.size();
+                if (settle) {
+                    // changed since the last check, perhaps still being written (a truncated,
+                    // empty or half-written file): read at the next check if it stays the same
+                    t.settling = true;
+                    return null;
+                }
             }
-            t.modified = modified;
-            t.size = attrs.size();
             if (attrs.size() > MAX_FILE_BYTES) {
                 t.seenHash = null;
                 return refuse(t, t.name() + ": larger than 1 MiB (" + attrs.size() + " bytes): not read");
@@ -438,9 +486,11 @@ public class UserRouteFiles implements SmartLifecycle {
     /** Parses, checks and swaps in one file's new content; on any failure the old version stays. */
     private boolean load(Tracked t, byte[] content, Set<String> changedTemplates) {
         Parsed parsed;
+        List<ServedPath> paths;
         try {
             parsed = parse(t, content);
             checkIds(t, parsed);
+            paths = checkPaths(t, parsed);
         } catch (Refusal r) {
             return refuse(t, r.getMessage());
         } catch (RuntimeException e) {
@@ -449,23 +499,268 @@ public class UserRouteFiles implements SmartLifecycle {
         }
         Model model = model();
         List<String> oldTemplateIds = t.templateIds();
+        // the paths the serving version listens on stay answered through the swap: a request
+        // waits for the new version's consumer (or the old one's, re-added on failure)
+        List<TrafficServer.Hold> holds = hold(t.paths);
         try {
-            replace(t, parsed, model);
-        } catch (Exception e) {
-            String reason = addFailure(t, parsed, e);
-            rollBack(t, parsed, model);
-            return refuse(t, reason);
+            try {
+                replace(t, parsed, model);
+                verifyServing(t, parsed);
+            } catch (Exception e) {
+                String reason = e instanceof Refusal ? e.getMessage() : addFailure(t, parsed, e);
+                rollBack(t, parsed, model);
+                return refuse(t, reason);
+            }
+        } finally {
+            holds.forEach(TrafficServer.Hold::close);
         }
         changedTemplates.addAll(oldTemplateIds);
         changedTemplates.addAll(parsed.templateIds());
         t.servingContent = content;
         t.routeIds = parsed.routeIds();
         t.templates = parsed.templates();
+        t.paths = paths;
         t.state = RouteFileStatus.State.LOADED;
         t.error = null;
         t.loadedAt = Instant.now();
         log.info("loaded {}: routes {}, templates {}", t.path, t.routeIds, t.templateIds());
         return true;
+    }
+
+    // ---------------------------------------------------------------- traffic paths
+
+    /** A path (or, with {@code prefix}, every path under it) a user route serves on the traffic port. */
+    public record ServedPath(String path, boolean prefix, String routeId, String file) {
+        /** Whether a request could be meant for both: the same exact path, or one's space inside the other's. */
+        boolean overlaps(String otherPath, boolean otherPrefix) {
+            return UserRouteFiles.overlaps(path, prefix, otherPath, otherPrefix);
+        }
+
+        String describe() {
+            return (prefix ? "every path under " + path : path);
+        }
+    }
+
+    /**
+     * Paths no user route may listen on, whatever serves them now: the Token API and its aliases,
+     * the metadata and key set (everything under {@code /oauth2/} and {@code /.well-known/}), and
+     * the API catch-all prefix {@code /}.
+     */
+    static final List<String> RESERVED_PREFIXES = List.of("/oauth2/", "/.well-known/");
+    static final List<String> RESERVED_PATHS = List.of("/token", "/revoke");
+
+    /** The traffic paths user route files serve now (loaded versions only). */
+    public synchronized List<ServedPath> trafficPaths() {
+        List<ServedPath> all = new ArrayList<>();
+        files.values().forEach(t -> all.addAll(t.paths));
+        return List.copyOf(all);
+    }
+
+    /**
+     * The {@code caravan-http:} paths of a file's routes, each checked: not reserved, not served by
+     * the gateway's own routes or another file's, not inside (or around) a published API's
+     * {@code /{context}/{version}} space. Nothing live has changed yet.
+     */
+    private List<ServedPath> checkPaths(Tracked t, Parsed parsed) throws Refusal {
+        List<ServedPath> paths = new ArrayList<>();
+        for (RouteDefinition route : parsed.routes()) {
+            String uri = route.getInput() == null ? null : route.getInput().getEndpointUri();
+            if (uri == null) {
+                continue;
+            }
+            try {
+                uri = camel.resolvePropertyPlaceholders(uri);
+            } catch (RuntimeException e) {
+                throw new Refusal(where(t, route) + ": route '" + route.getRouteId() + "' has an endpoint URI whose"
+                        + " placeholders cannot be resolved: " + SourceErrors.message(e));
+            }
+            ServedPath served = servedPath(uri, route.getRouteId(), t.name());
+            if (served == null) {
+                continue;
+            }
+            String problem = pathProblem(t, served, paths);
+            if (problem != null) {
+                throw new Refusal(where(t, route) + ": route '" + route.getRouteId() + "' listens on "
+                        + served.describe() + ", " + problem);
+            }
+            paths.add(served);
+        }
+        return List.copyOf(paths);
+    }
+
+    private static String where(Tracked t, RouteDefinition route) {
+        int line = route.getInput() != null ? route.getInput().getLineNumber() : -1;
+        return t.name() + (line > 0 ? ":" + line : "");
+    }
+
+    /** What {@code caravan-http:} would serve for this endpoint URI (as its component reads it), or null for another component. */
+    static ServedPath servedPath(String uri, String routeId, String file) {
+        int colon = uri.indexOf(':');
+        if (colon < 0 || !uri.substring(0, colon).trim().equalsIgnoreCase("caravan-http")) {
+            return null;
+        }
+        String rest = uri.substring(colon + 1);
+        if (rest.startsWith("//")) {
+            rest = rest.substring(2);
+        }
+        int query = rest.indexOf('?');
+        String path = query < 0 ? rest : rest.substring(0, query);
+        boolean prefix = false;
+        if (query >= 0) {
+            for (String option : rest.substring(query + 1).split("&")) {
+                int eq = option.indexOf('=');
+                if (eq > 0 && option.substring(0, eq).trim().equals("prefix")) {
+                    prefix = option.substring(eq + 1).trim().equalsIgnoreCase("true");
+                }
+            }
+        }
+        path = path.startsWith("/") ? path : "/" + path;
+        return new ServedPath(path, prefix, routeId, file);
+    }
+
+    /** Why a file may not serve this path, or null. {@code earlier}: the file's routes checked before it. */
+    private String pathProblem(Tracked t, ServedPath served, List<ServedPath> earlier) {
+        // the path as written and as decoded (the component may decode %-escapes) are both checked
+        for (String path : new LinkedHashSet<>(List.of(served.path(), decoded(served.path())))) {
+            String problem = reservedProblem(path, served.prefix());
+            if (problem != null) {
+                return problem;
+            }
+            for (ServedPath other : earlier) {
+                if (other.path().equals(path) && other.prefix() == served.prefix()) {
+                    return "which route '" + other.routeId() + "' of the same file already listens on";
+                }
+            }
+            for (Tracked file : files.values()) {
+                if (file == t) {
+                    continue;
+                }
+                for (ServedPath other : file.paths) {
+                    if (other.path().equals(path) && other.prefix() == served.prefix()) {
+                        return "which route '" + other.routeId() + "' of " + file.name() + " serves";
+                    }
+                }
+            }
+            TrafficServer server = trafficServer();
+            if (server != null) {
+                for (TrafficServer.Registration registration : server.registrations()) {
+                    boolean root = registration.prefix() && registration.path().equals("/");
+                    if (root || ownedByUserFile(registration.owner())
+                            || !overlaps(path, served.prefix(), registration.path(), registration.prefix())) {
+                        continue;
+                    }
+                    return "which the gateway's route '" + registration.owner() + "' serves ("
+                            + (registration.prefix() ? "every path under " : "") + registration.path() + ")";
+                }
+            }
+            for (String api : apiPaths.get()) {
+                if (overlaps(path, served.prefix(), api, true)) {
+                    return "which is in the path space of the published API " + api
+                            + " (a user route may not take an API's paths)";
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The reserved paths and namespaces, whatever serves them now. */
+    static String reservedProblem(String path, boolean prefix) {
+        if (prefix && (path.equals("/") || path.isEmpty())) {
+            return "the catch-all prefix of the gateway's API route";
+        }
+        for (String reserved : RESERVED_PREFIXES) {
+            if (overlaps(path, prefix, reserved, true)) {
+                return "which is reserved for the gateway's own endpoints (" + reserved + "...)";
+            }
+        }
+        for (String reserved : RESERVED_PATHS) {
+            if (overlaps(path, prefix, reserved, false)) {
+                return "which is reserved for the gateway's own endpoints (" + reserved + ")";
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Whether two traffic registrations could be meant for one request: equal exact paths, an
+     * exact path in (or at the root of) a prefix, or one prefix inside the other. With
+     * {@link #trafficPaths()} and {@link TrafficServer#registrations()}, what a check of a new
+     * API's {@code /{context}/{version}} (a prefix) against the served paths needs.
+     */
+    public static boolean overlaps(String path, boolean prefix, String otherPath, boolean otherPrefix) {
+        String a = prefix && !path.endsWith("/") ? path + "/" : path;
+        String b = otherPrefix && !otherPath.endsWith("/") ? otherPath + "/" : otherPath;
+        if (prefix && otherPrefix) {
+            return a.startsWith(b) || b.startsWith(a);
+        }
+        if (prefix) {
+            return b.startsWith(a) || b.equals(a.substring(0, a.length() - 1));
+        }
+        if (otherPrefix) {
+            return a.startsWith(b) || a.equals(b.substring(0, b.length() - 1));
+        }
+        return a.equals(b);
+    }
+
+    private static String decoded(String path) {
+        try {
+            return java.net.URLDecoder.decode(path.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return path;
+        }
+    }
+
+    private boolean ownedByUserFile(String routeId) {
+        for (Tracked file : files.values()) {
+            if (file.routeIds.contains(routeId)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The traffic server the {@code caravan-http:} routes register on, if this context has one. */
+    private TrafficServer trafficServer() {
+        return camel.hasComponent("caravan-http") instanceof CaravanHttpComponent component ? component.server() : null;
+    }
+
+    private List<TrafficServer.Hold> hold(List<ServedPath> paths) {
+        TrafficServer server = trafficServer();
+        if (server == null || paths.isEmpty()) {
+            return List.of();
+        }
+        List<TrafficServer.Hold> holds = new ArrayList<>();
+        for (ServedPath path : paths) {
+            holds.add(server.hold(path.path(), path.prefix()));
+        }
+        return holds;
+    }
+
+    /**
+     * After the new version was added: each of its started {@code caravan-http:} routes really
+     * serves its path (the status says LOADED only then), and the path its endpoint resolved to
+     * is one a user route may take (the check before read the URI as written).
+     */
+    private void verifyServing(Tracked t, Parsed parsed) throws Refusal {
+        TrafficServer server = trafficServer();
+        for (RouteDefinition definition : parsed.routes()) {
+            String id = definition.getRouteId();
+            Route route = camel.getRoute(id);
+            if (route == null || !(route.getEndpoint() instanceof CaravanHttpEndpoint endpoint)
+                    || !camel.getRouteController().getRouteStatus(id).isStarted()) {
+                continue;
+            }
+            String problem = reservedProblem(endpoint.getPath(), endpoint.isPrefix());
+            if (problem != null) {
+                throw new Refusal(where(t, definition) + ": route '" + id + "' listens on " + endpoint.getPath()
+                        + ", " + problem);
+            }
+            String owner = server == null ? id : server.owner(endpoint.getPath(), endpoint.isPrefix());
+            if (!id.equals(owner)) {
+                throw new Refusal(where(t, definition) + ": route '" + id + "' started but does not serve "
+                        + endpoint.getPath() + (owner == null ? "" : " (route '" + owner + "' does)"));
+            }
+        }
     }
 
     private Parsed parse(Tracked t, byte[] content) throws Refusal {
@@ -540,6 +835,11 @@ public class UserRouteFiles implements SmartLifecycle {
             }
             if (kamelet) {
                 Kamelets.asMediator(name, template);
+            }
+            // an API may instantiate any template with a publisher's values: a parameter must stay data
+            String unsafe = TemplateParameterRule.problem(template);
+            if (unsafe != null) {
+                throw new Refusal(name + ": " + unsafe);
             }
         }
         return new Parsed(routes, templates);
@@ -769,6 +1069,7 @@ public class UserRouteFiles implements SmartLifecycle {
                         e instanceof Refusal ? e.getMessage() : SourceErrors.message(e));
                 t.servingContent = null;
                 t.loadedAt = null;
+                t.paths = List.of();
             }
         }
         // packaged templates that neither version replaces come back

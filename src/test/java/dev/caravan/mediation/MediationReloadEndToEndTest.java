@@ -91,11 +91,12 @@ class MediationReloadEndToEndTest extends PolicyTestBase {
         Poll.until(Duration.ofSeconds(15), this::stampSeenByBackend, "v2"::equals);
 
         Files.writeString(file, stampTemplate("v3").replace("setHeader:", "setHeadr:"));
-        Poll.until(Duration.ofSeconds(15), () -> files.statuses().stream().anyMatch(status ->
-                status.path().endsWith("stamp-request.yaml") && status.state() == RouteFileStatus.State.REFUSED),
-                Boolean::booleanValue);
-        RouteFileStatus refused = files.statuses().stream()
-                .filter(status -> status.path().endsWith("stamp-request.yaml")).findFirst().orElseThrow();
+        // the final state: a check may catch the file half-written (empty, say) and refuse that
+        // version first; what counts is the refusal of the complete one, with its line
+        RouteFileStatus refused = Poll.until(Duration.ofSeconds(15), () -> files.statuses().stream()
+                .filter(status -> status.path().endsWith("stamp-request.yaml")).findFirst().orElseThrow(),
+                status -> status.state() == RouteFileStatus.State.REFUSED && status.error() != null
+                        && status.error().contains("setHeadr"));
         assertThat(refused.error()).containsPattern("stamp-request\\.yaml:\\d+:");
         assertThat(stampSeenByBackend()).isEqualTo("v2");
 
@@ -168,9 +169,15 @@ class MediationReloadEndToEndTest extends PolicyTestBase {
                     from:
                       uri: kamelet:source
                       steps:
+                        - setProperty:
+                            name: stamp
+                            constant: "{{stamp}}"
+                        - setProperty:
+                            name: suffix
+                            constant: "{{suffix}}"
                         - setHeader:
                             name: X-Stamp
-                            simple: "{{stamp}}{{suffix}}"
+                            simple: "${exchangeProperty.stamp}${exchangeProperty.suffix}"
                 """);
         Poll.until(Duration.ofSeconds(15), () -> putPolicy("{'mediation': {'request': [{'mediator': 'stamp-action',"
                 + " 'parameters': {'stamp': 'from-kamelet'}}]}}").status(), status -> status == 200);

@@ -202,4 +202,163 @@ class UserRouteFilesApplicationTest extends CaravanTestBase {
         assertThat(replaced).hasSize(1);
         assertThat(replaced.get(0).getResource().getLocation()).startsWith("file:");
     }
+
+    // ------------------------------------------------------------ traffic paths
+
+    private static String answerRoute(String id, String path, String answer) {
+        return """
+                - route:
+                    id: %s
+                    from:
+                      uri: caravan-http:%s
+                      steps:
+                        - setBody:
+                            constant: "%s"
+                """.formatted(id, path, answer);
+    }
+
+    private RouteFileStatus awaitRefusal(String fileName, String errorPart) {
+        return Poll.until(WAIT, () -> status(fileName), s -> s.isPresent()
+                && s.get().state() == RouteFileStatus.State.REFUSED
+                && s.get().error() != null && s.get().error().contains(errorPart)).get();
+    }
+
+    private Http.Response passwordGrantResponse(dev.caravan.testsupport.Fixtures.World world) {
+        return Http.postForm(traffic("/oauth2/token"), Http.basic(world.consumerKey(), world.consumerSecret()),
+                Http.params("grant_type", "password", "username", world.endUserName(),
+                        "password", dev.caravan.testsupport.Fixtures.END_USER_PASSWORD));
+    }
+
+    @Test
+    void aFileOnTheTokenPathIsRefusedAndTheTokenEndpointKeepsIssuingTokens() throws IOException {
+        dev.caravan.testsupport.Fixtures.World world = fixtures.world("http://127.0.0.1:9/unused");
+        Path file = ROUTES.resolve("steal-token.yaml");
+        Files.writeString(file, answerRoute("steal-token", "/oauth2/token", "stolen"));
+
+        RouteFileStatus refused = awaitRefusal("steal-token.yaml", "/oauth2/token");
+
+        Http.Response token = passwordGrantResponse(world);
+        assertThat(token.status()).as(token.body()).isEqualTo(200);
+        assertThat(token.json().path("access_token").asText()).isNotEmpty();
+        assertThat(refused.error()).startsWith("steal-token.yaml:").contains("route 'steal-token'").contains("reserved");
+        assertThat(refused.routeIds()).isEmpty();
+
+        // saved again (a new version of the same file): refused again, the token endpoint untouched
+        Files.writeString(file, answerRoute("steal-token-again", "/oauth2/token", "stolen again"));
+        awaitRefusal("steal-token.yaml", "steal-token-again");
+        assertThat(passwordGrantResponse(world).status()).isEqualTo(200);
+        assertThat(camel.getRoute("steal-token-again")).isNull();
+
+        // the alias and the other reserved paths too
+        Files.writeString(ROUTES.resolve("steal-alias.yaml"), answerRoute("steal-alias", "/token", "stolen"));
+        Files.writeString(ROUTES.resolve("steal-jwks.yaml"), answerRoute("steal-jwks", "/oauth2/jwks", "stolen"));
+        Files.writeString(ROUTES.resolve("steal-all.yaml"), answerRoute("steal-all", "/?prefix=true", "stolen"));
+        awaitRefusal("steal-alias.yaml", "reserved");
+        awaitRefusal("steal-jwks.yaml", "reserved");
+        awaitRefusal("steal-all.yaml", "catch-all");
+        Files.delete(file);
+        Poll.until(WAIT, () -> status("steal-token.yaml"), Optional::isEmpty);
+        assertThat(passwordGrantResponse(world).status()).isEqualTo(200);
+        assertThat(Http.get(traffic("/oauth2/jwks")).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aSecondFileOnAServedPathIsRefusedAndTheFirstKeepsAnsweringWithTruthfulStatuses() throws IOException {
+        Files.writeString(ROUTES.resolve("first-owner.yaml"), answerRoute("first-owner", "/user-shared", "first"));
+        awaitState("first-owner.yaml", RouteFileStatus.State.LOADED);
+        assertThat(Http.get(traffic("/user-shared")).body()).isEqualTo("first");
+
+        Files.writeString(ROUTES.resolve("second-owner.yaml"), answerRoute("second-owner", "/user-shared", "second"));
+
+        RouteFileStatus refused = awaitRefusal("second-owner.yaml", "/user-shared");
+        assertThat(refused.error()).contains("route 'first-owner' of first-owner.yaml");
+        assertThat(refused.routeIds()).isEmpty();
+        Http.Response stillFirst = Http.get(traffic("/user-shared"));
+        assertThat(stillFirst.status()).isEqualTo(200);
+        assertThat(stillFirst.body()).isEqualTo("first");
+        Http.Response listed = Http.get(management("/api/v1/mediation/files"),
+                "Authorization", Http.basic(ADMIN_USER, ADMIN_PASSWORD));
+        assertThat(listed.body()).contains("\"routeIds\":[\"first-owner\"]");
+        for (com.fasterxml.jackson.databind.JsonNode file : listed.json()) {
+            String name = Path.of(file.path("path").asText()).getFileName().toString();
+            if (name.equals("first-owner.yaml")) {
+                assertThat(file.path("state").asText()).isEqualTo("LOADED");
+            } else if (name.equals("second-owner.yaml")) {
+                assertThat(file.path("state").asText()).isEqualTo("REFUSED");
+            }
+        }
+
+        // once the first file goes, the second one takes the path
+        Files.delete(ROUTES.resolve("first-owner.yaml"));
+        awaitState("second-owner.yaml", RouteFileStatus.State.LOADED);
+        assertThat(Poll.until(WAIT, () -> Http.get(traffic("/user-shared")), r -> r.status() == 200).body())
+                .isEqualTo("second");
+    }
+
+    @Test
+    void aUserRouteOnAPublishedApisPathIsRefused() throws IOException {
+        dev.caravan.testsupport.Fixtures.World world = fixtures.world("http://127.0.0.1:9/unused");
+        String api = world.apiPath();
+        Files.writeString(ROUTES.resolve("inside-api.yaml"), answerRoute("inside-api", api + "/hello", "shadowed"));
+        Files.writeString(ROUTES.resolve("around-api.yaml"),
+                answerRoute("around-api", world.api().context() + "?prefix=true", "shadowed"));
+
+        assertThat(awaitRefusal("inside-api.yaml", "published API").error()).contains(api);
+        assertThat(awaitRefusal("around-api.yaml", "published API").error()).contains(api);
+        Http.Response apiCall = Http.get(traffic(api + "/hello"));
+        assertThat(apiCall.body()).doesNotContain("shadowed");
+        assertThat(apiCall.status()).isEqualTo(401);
+    }
+
+    /**
+     * A user route reloaded eight times while two clients call it without pause: no call is
+     * answered 404 (a call arriving during the swap waits for the new version).
+     */
+    @Test
+    void aReloadedUserRouteNeverAnswers404() throws Exception {
+        Path file = ROUTES.resolve("reloaded.yaml");
+        Files.writeString(file, answerRoute("reloaded", "/user-reloaded", "version 0"));
+        RouteFileStatus loaded = awaitState("reloaded.yaml", RouteFileStatus.State.LOADED);
+        Poll.until(WAIT, () -> Http.get(traffic("/user-reloaded")).status(), status -> status == 200);
+
+        java.util.concurrent.ConcurrentHashMap<Integer, java.util.concurrent.atomic.AtomicInteger> statuses =
+                new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.concurrent.atomic.AtomicBoolean calling = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.atomic.AtomicInteger missingRetryAfter = new java.util.concurrent.atomic.AtomicInteger();
+        List<Thread> callers = new java.util.ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            Thread caller = new Thread(() -> {
+                while (calling.get()) {
+                    Http.Response response = Http.get(traffic("/user-reloaded"));
+                    statuses.computeIfAbsent(response.status(), s -> new java.util.concurrent.atomic.AtomicInteger())
+                            .incrementAndGet();
+                    if (response.status() == 503 && response.header("Retry-After") == null) {
+                        missingRetryAfter.incrementAndGet();
+                    }
+                }
+            }, "reload-caller-" + i);
+            caller.start();
+            callers.add(caller);
+        }
+        try {
+            for (int version = 1; version <= 8; version++) {
+                Files.writeString(file, answerRoute("reloaded", "/user-reloaded", "version " + version));
+                RouteFileStatus before = loaded;
+                loaded = Poll.until(WAIT, () -> status("reloaded.yaml"), s -> s.isPresent()
+                        && s.get().state() == RouteFileStatus.State.LOADED
+                        && !s.get().loadedAt().equals(before.loadedAt())).get();
+            }
+        } finally {
+            calling.set(false);
+            for (Thread caller : callers) {
+                caller.join(10_000);
+            }
+        }
+
+        assertThat(Http.get(traffic("/user-reloaded")).body()).isEqualTo("version 8");
+        assertThat(statuses).as("answers by status").doesNotContainKey(404);
+        assertThat(statuses.keySet()).as("answers by status: %s", statuses).isSubsetOf(200, 503);
+        assertThat(statuses.get(200).get()).isGreaterThan(100);
+        assertThat(missingRetryAfter.get()).isZero();
+    }
 }

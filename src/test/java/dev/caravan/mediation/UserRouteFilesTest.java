@@ -472,6 +472,49 @@ class UserRouteFilesTest {
         }
     }
 
+    /**
+     * A file caught while it is being written (truncated to nothing, then filled) is not read
+     * until a check finds it as the check before did: the half-written version is never refused
+     * and the previous version serves until the complete one replaces it. Checked by hand here
+     * ({@code reload-interval: 0}, {@link UserRouteFiles#rescan()}), one check at a time.
+     */
+    @Test
+    void aFileBeingWrittenIsReadOnlyOnceItStaysTheSameForACheck() throws Exception {
+        files.stop();
+        Path file = routes.resolve("settle.yaml");
+        write(file, answer("settle", "first"));
+        UserRouteFiles manual = new UserRouteFiles(camel,
+                new MediationProperties(routes.toString(), mediators.toString(), Duration.ZERO), e -> {});
+        manual.start();
+        try {
+            Optional<RouteFileStatus> loaded = manual.statuses().stream().findFirst();
+            assertThat(loaded).get().extracting(RouteFileStatus::state).isEqualTo(RouteFileStatus.State.LOADED);
+
+            write(file, ""); // what Files.writeString leaves for an instant
+            manual.rescan();
+            assertThat(manual.statuses().get(0).state()).isEqualTo(RouteFileStatus.State.LOADED);
+            assertThat(manual.statuses().get(0).error()).isNull();
+
+            write(file, answer("settle", "second, complete"));
+            manual.rescan();
+            assertThat(call("direct:settle")).isEqualTo("first");
+
+            manual.rescan();
+            assertThat(manual.statuses().get(0).state()).isEqualTo(RouteFileStatus.State.LOADED);
+            assertThat(call("direct:settle")).isEqualTo("second, complete");
+
+            // a new file is listed once it has been read
+            write(routes.resolve("late.yaml"), answer("late", "late"));
+            manual.rescan();
+            assertThat(manual.statuses()).hasSize(1);
+            manual.rescan();
+            assertThat(manual.statuses()).hasSize(2);
+            assertThat(call("direct:late")).isEqualTo("late");
+        } finally {
+            manual.stop();
+        }
+    }
+
     @Test
     void fileWithBeansIsRefusedAndRegistersNothing() throws Exception {
         write(routes.resolve("beans.yaml"), """
@@ -549,8 +592,14 @@ class UserRouteFilesTest {
                 from:
                   uri: kamelet:source
                   steps:
+                    - setProperty:
+                        name: greeting
+                        constant: "{{greeting}}"
+                    - setProperty:
+                        name: punctuation
+                        constant: "{{punctuation}}"
                     - setBody:
-                        simple: "{{greeting}} ${body}{{punctuation}}"
+                        simple: "${exchangeProperty.greeting} ${body}${exchangeProperty.punctuation}"
             """;
 
     @Test
@@ -574,7 +623,7 @@ class UserRouteFilesTest {
 
     @Test
     void kameletSendingToItsSinkIsRefused() throws Exception {
-        String step = "            simple: \"{{greeting}} ${body}{{punctuation}}\"\n";
+        String step = "            simple: \"${exchangeProperty.greeting} ${body}${exchangeProperty.punctuation}\"\n";
         assertThat(GREETING_KAMELET).contains(step);
         write(mediators.resolve("sink.kamelet.yaml"), GREETING_KAMELET.replace("name: greeting-action", "name: sinking")
                 .replace(step, step + "        - to: kamelet:sink\n"));
@@ -598,7 +647,7 @@ class UserRouteFilesTest {
 
         awaitRefusal("pipe.kamelet.yaml", "kind is 'Pipe'");
         assertThat(awaitRefusal("extra.kamelet.yaml", "'beans' is not part of a Kamelet").error())
-                .startsWith("extra.kamelet.yaml:25: ");
+                .startsWith("extra.kamelet.yaml:31: ");
         assertThat(templates("greeting-action")).isEmpty();
     }
 

@@ -17,7 +17,8 @@ class RemoveHeaderTemplateTest {
 
     @BeforeEach
     void load() throws Exception {
-        harness = TemplateHarness.load("remove-header", Map.of());
+        harness = TemplateHarness.load("remove-header",
+                Map.of("removeHeaderMediator", new dev.caravan.mediation.RemoveHeaderMediator()));
         harness.instance("remove-header", "remove-test", Map.of("header", "X-Internal-Trace"));
     }
 
