@@ -15,6 +15,8 @@ import dev.caravan.registry.SubscriptionRepository;
 import java.time.Instant;
 import java.util.List;
 import java.util.TreeSet;
+import dev.caravan.http.TrafficServer;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -75,20 +77,30 @@ class ApiController {
     private final AdminLookups lookups;
     private final ApiPolicyCheck policyCheck;
     private final TransactionOperations transactions;
+    private final ObjectProvider<TrafficServer> trafficServer;
 
     ApiController(ApiRepository apis, SubscriptionRepository subscriptions, AdminLookups lookups,
-                  ApiPolicyCheck policyCheck, TransactionOperations transactions) {
+                  ApiPolicyCheck policyCheck, TransactionOperations transactions,
+                  ObjectProvider<TrafficServer> trafficServer) {
         this.apis = apis;
         this.subscriptions = subscriptions;
         this.lookups = lookups;
         this.policyCheck = policyCheck;
         this.transactions = transactions;
+        this.trafficServer = trafficServer;
     }
 
     @PostMapping
     ResponseEntity<ApiView> create(@PathVariable String org, @RequestBody ApiBody body) {
         Organization organization = lookups.organization(org);
         Valid api = Valid.of(organization, body, policyCheck);
+        String served = ApiPaths.served(api.context(), api.version());
+        TrafficServer traffic = trafficServer.getIfAvailable();
+        if (traffic != null && traffic.servedUnder(served) != null) {
+            // the route is the operator's (a user route file) or the gateway's own: the API would
+            // never be reached at that path, or would take it from the route
+            throw AdminError.conflict("context", "paths under " + served + " are already served by a route of the gateway");
+        }
         String id;
         try {
             id = apis.createUnlessPathTaken(organization.id(), api.name(), api.context(), api.version(),

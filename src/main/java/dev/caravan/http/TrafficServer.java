@@ -281,6 +281,40 @@ public class TrafficServer implements AutoCloseable, SmartLifecycle {
         return java.util.List.copyOf(all);
     }
 
+    /**
+     * Whether two traffic registrations could be meant for one request: equal exact paths, an
+     * exact path in (or at the root of) a prefix, or one prefix inside the other.
+     */
+    public static boolean overlaps(String path, boolean prefix, String otherPath, boolean otherPrefix) {
+        String a = prefix && !path.endsWith("/") ? path + "/" : path;
+        String b = otherPrefix && !otherPath.endsWith("/") ? otherPath + "/" : otherPath;
+        if (prefix && otherPrefix) {
+            return a.startsWith(b) || b.startsWith(a);
+        }
+        if (prefix) {
+            return b.startsWith(a) || b.equals(a.substring(0, a.length() - 1));
+        }
+        if (otherPrefix) {
+            return a.startsWith(b) || a.equals(b.substring(0, b.length() - 1));
+        }
+        return a.equals(b);
+    }
+
+    /**
+     * A registration (other than the catch-all {@code /} prefix, which the API route holds) whose
+     * requests could fall under {@code prefix}: what a new API's {@code /{context}/{version}/}
+     * would take from a route already served here. Null when there is none.
+     */
+    public synchronized Registration servedUnder(String prefix) {
+        for (Registration registration : registrations()) {
+            boolean root = registration.prefix() && registration.path().equals("/");
+            if (!root && overlaps(prefix, true, registration.path(), registration.prefix())) {
+                return registration;
+            }
+        }
+        return null;
+    }
+
     /** The owner serving exactly this path or prefix now, or null. */
     public synchronized String owner(String path, boolean prefix) {
         String key = key(path, prefix);

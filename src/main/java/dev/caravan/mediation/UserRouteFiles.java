@@ -533,7 +533,7 @@ public class UserRouteFiles implements SmartLifecycle {
     public record ServedPath(String path, boolean prefix, String routeId, String file) {
         /** Whether a request could be meant for both: the same exact path, or one's space inside the other's. */
         boolean overlaps(String otherPath, boolean otherPrefix) {
-            return UserRouteFiles.overlaps(path, prefix, otherPath, otherPrefix);
+            return TrafficServer.overlaps(path, prefix, otherPath, otherPrefix);
         }
 
         String describe() {
@@ -646,7 +646,7 @@ public class UserRouteFiles implements SmartLifecycle {
                 for (TrafficServer.Registration registration : server.registrations()) {
                     boolean root = registration.prefix() && registration.path().equals("/");
                     if (root || ownedByUserFile(registration.owner())
-                            || !overlaps(path, served.prefix(), registration.path(), registration.prefix())) {
+                            || !TrafficServer.overlaps(path, served.prefix(), registration.path(), registration.prefix())) {
                         continue;
                     }
                     return "which the gateway's route '" + registration.owner() + "' serves ("
@@ -654,7 +654,7 @@ public class UserRouteFiles implements SmartLifecycle {
                 }
             }
             for (String api : apiPaths.get()) {
-                if (overlaps(path, served.prefix(), api, true)) {
+                if (TrafficServer.overlaps(path, served.prefix(), api, true)) {
                     return "which is in the path space of the published API " + api
                             + " (a user route may not take an API's paths)";
                 }
@@ -669,37 +669,16 @@ public class UserRouteFiles implements SmartLifecycle {
             return "the catch-all prefix of the gateway's API route";
         }
         for (String reserved : RESERVED_PREFIXES) {
-            if (overlaps(path, prefix, reserved, true)) {
+            if (TrafficServer.overlaps(path, prefix, reserved, true)) {
                 return "which is reserved for the gateway's own endpoints (" + reserved + "...)";
             }
         }
         for (String reserved : RESERVED_PATHS) {
-            if (overlaps(path, prefix, reserved, false)) {
+            if (TrafficServer.overlaps(path, prefix, reserved, false)) {
                 return "which is reserved for the gateway's own endpoints (" + reserved + ")";
             }
         }
         return null;
-    }
-
-    /**
-     * Whether two traffic registrations could be meant for one request: equal exact paths, an
-     * exact path in (or at the root of) a prefix, or one prefix inside the other. With
-     * {@link #trafficPaths()} and {@link TrafficServer#registrations()}, what a check of a new
-     * API's {@code /{context}/{version}} (a prefix) against the served paths needs.
-     */
-    public static boolean overlaps(String path, boolean prefix, String otherPath, boolean otherPrefix) {
-        String a = prefix && !path.endsWith("/") ? path + "/" : path;
-        String b = otherPrefix && !otherPath.endsWith("/") ? otherPath + "/" : otherPath;
-        if (prefix && otherPrefix) {
-            return a.startsWith(b) || b.startsWith(a);
-        }
-        if (prefix) {
-            return b.startsWith(a) || b.equals(a.substring(0, a.length() - 1));
-        }
-        if (otherPrefix) {
-            return a.startsWith(b) || a.equals(b.substring(0, b.length() - 1));
-        }
-        return a.equals(b);
     }
 
     private static String decoded(String path) {

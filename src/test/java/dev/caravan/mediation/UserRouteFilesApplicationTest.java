@@ -310,6 +310,32 @@ class UserRouteFilesApplicationTest extends CaravanTestBase {
         assertThat(apiCall.status()).isEqualTo(401);
     }
 
+    @Test
+    void anApiWhosePathsWouldTakeAUserRoutesPathIsRefusedAndTheRouteKeepsAnswering() throws IOException {
+        String org = fixtures.world("http://127.0.0.1:9/unused").organization().name();
+        Files.writeString(ROUTES.resolve("shop.yaml"), answerRoute("user-shop", "/user-shop/v1/items", "user route"));
+        awaitState("shop.yaml", RouteFileStatus.State.LOADED);
+        String admin = "Basic " + java.util.Base64.getEncoder().encodeToString((ADMIN_USER + ":" + ADMIN_PASSWORD)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+        // /user-shop/v1/... and /user-shop/v1/items[/...] hold the route's path; /user-shop/v1/items/x/... does not
+        for (String[] api : new String[][] {{"/user-shop", "v1", "409"}, {"/user-shop/v1", "items", "409"},
+                {"/user-shop/v1/items", "x", "201"}}) {
+            Http.Response created = Http.request("POST", management("/api/v1/organizations/" + org + "/apis"),
+                    "{\"name\":\"shop\",\"context\":\"" + api[0] + "\",\"version\":\"" + api[1]
+                            + "\",\"backendUrl\":\"http://127.0.0.1:9/unused\",\"tiers\":[\"Gold\"]}",
+                    "Authorization", admin, "Content-Type", "application/json");
+
+            assertThat(created.status()).as("%s %s", api[0], api[1]).isEqualTo(Integer.parseInt(api[2]));
+            if (created.status() == 409) {
+                assertThat(created.json().path("field").asText()).isEqualTo("context");
+            }
+        }
+        Http.Response call = Http.get(traffic("/user-shop/v1/items"));
+        assertThat(call.status()).isEqualTo(200);
+        assertThat(call.body()).isEqualTo("user route");
+    }
+
     /**
      * A user route reloaded eight times while two clients call it without pause: no call is
      * answered 404 (a call arriving during the swap waits for the new version).
