@@ -27,7 +27,9 @@ class BackendSecurityEndToEndTest extends PolicyTestBase {
     private static final File SERVER = TestCertificates.selfSigned("CN=backend");
     private static final File CLIENT = TestCertificates.selfSigned("CN=caravan-gateway");
     private static final File STRANGER = TestCertificates.selfSigned("CN=stranger");
+    private static final File ANOTHER_HOST = TestCertificates.forAnotherHost();
     private static TlsTestBackend tlsBackend;
+    private static TlsTestBackend anotherHostBackend;
 
     @DynamicPropertySource
     static void profiles(DynamicPropertyRegistry registry) {
@@ -43,6 +45,14 @@ class BackendSecurityEndToEndTest extends PolicyTestBase {
         registry.add("caravan.backend-security.wrong-client.tls.key-store-password", () -> TestCertificates.PASSWORD);
         registry.add("caravan.backend-security.wrong-client.tls.trust-store", SERVER::getPath);
         registry.add("caravan.backend-security.wrong-client.tls.trust-store-password", () -> TestCertificates.PASSWORD);
+        // trusts the certificate of a backend that names another host; the second turns the host check off
+        for (String name : new String[] {"another-host", "another-host-unchecked"}) {
+            registry.add("caravan.backend-security." + name + ".tls.key-store", CLIENT::getPath);
+            registry.add("caravan.backend-security." + name + ".tls.key-store-password", () -> TestCertificates.PASSWORD);
+            registry.add("caravan.backend-security." + name + ".tls.trust-store", ANOTHER_HOST::getPath);
+            registry.add("caravan.backend-security." + name + ".tls.trust-store-password", () -> TestCertificates.PASSWORD);
+        }
+        registry.add("caravan.backend-security.another-host-unchecked.tls.verify-host", () -> false);
         registry.add("caravan.trusted-proxies", () -> "127.0.0.1/32");
         // the profile README's complete policy names
         registry.add("caravan.backend-security.weather-backend.header.name", () -> "X-Weather-Key");
@@ -52,11 +62,13 @@ class BackendSecurityEndToEndTest extends PolicyTestBase {
     @BeforeAll
     static void startTlsBackend() {
         tlsBackend = new TlsTestBackend(SERVER, CLIENT, TestCertificates.PASSWORD);
+        anotherHostBackend = new TlsTestBackend(ANOTHER_HOST, CLIENT, TestCertificates.PASSWORD);
     }
 
     @AfterAll
     static void stopTlsBackend() {
         tlsBackend.close();
+        anotherHostBackend.close();
     }
 
     @Test
@@ -128,6 +140,22 @@ class BackendSecurityEndToEndTest extends PolicyTestBase {
 
         putApi(tlsBackend.baseUrl() + "/secure", "{}");
         assertThat(call("GET", "/items", null, "Authorization", "Bearer " + userToken).status()).isEqualTo(502);
+    }
+
+    @Test
+    void aTlsBackendAtAnIpAddressWhoseCertificateNamesAnotherHostIsRefusedThoughTrusted() {
+        putApi(anotherHostBackend.baseUrl() + "/secure", "{'backendSecurity': 'another-host'}");
+
+        Http.Response refused = call("GET", "/items", null, "Authorization", "Bearer " + userToken);
+
+        assertThat(refused.status()).isEqualTo(502);
+        assertThat(refused.body()).contains("backend_unavailable");
+
+        // the operator's explicit verify-host: false on the profile is the only way past it
+        putApi(anotherHostBackend.baseUrl() + "/secure", "{'backendSecurity': 'another-host-unchecked'}");
+        assertThat(call("GET", "/items", null, "Authorization", "Bearer " + userToken).status()).isEqualTo(200);
+        // a certificate naming 127.0.0.1 as an IP address entry is accepted with the check on:
+        // mutualTlsProfilePresentsTheGatewaysClientCertificate
     }
 
     @Test
