@@ -1,6 +1,10 @@
 package dev.caravan.broker;
 
 import jakarta.jms.ConnectionFactory;
+import java.util.Map;
+import org.apache.activemq.artemis.api.core.TransportConfiguration;
+import org.apache.activemq.artemis.core.remoting.impl.netty.TransportConstants;
+import org.apache.activemq.artemis.utils.ConfigurationHelper;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.component.jms.JmsComponent;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -8,6 +12,8 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jms.connection.CachingConnectionFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The broker (embedded unless {@code caravan.broker.embedded=false}), one JMS connection factory
@@ -17,6 +23,7 @@ import org.springframework.jms.connection.CachingConnectionFactory;
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(BrokerProperties.class)
 public class MessagingConfiguration {
+    private static final Logger LOG = LoggerFactory.getLogger(MessagingConfiguration.class);
 
     /** The largest message a Caravan JMS route accepts. */
     public static final int MAX_MESSAGE_BYTES = 1024 * 1024;
@@ -39,8 +46,23 @@ public class MessagingConfiguration {
     ConnectionFactory jmsConnectionFactory(BrokerProperties properties, BrokerCredentials credentials,
             org.springframework.beans.factory.ObjectProvider<EmbeddedBroker> broker) {
         broker.ifAvailable(b -> { }); // the embedded broker, when there is one, exists before anything connects
-        ActiveMQConnectionFactory artemis =
-                new ActiveMQConnectionFactory(properties.url(), credentials.user(), credentials.password());
+        ActiveMQConnectionFactory artemis = artemisConnectionFactory(properties.url(), credentials.user(),
+                credentials.password());
+        CachingConnectionFactory caching = new CachingConnectionFactory(artemis);
+        caching.setSessionCacheSize(16);
+        caching.setReconnectOnException(true);
+        return caching;
+    }
+
+    /**
+     * Caravan's connection to the broker at {@code url}: no Java object is ever deserialized from a
+     * message, reconnection is endless with backoff, and over TLS ({@code sslEnabled=true}) the
+     * broker's certificate must name the host of the URL, IP addresses included (an IP address
+     * entry of its subject alternative names), unless the URL itself says {@code verifyHost=false}.
+     */
+    static ActiveMQConnectionFactory artemisConnectionFactory(String url, String user, String password) {
+        ActiveMQConnectionFactory artemis = new ActiveMQConnectionFactory(url, user, password);
+        verifyHostUnlessTurnedOff(artemis);
         // never deserialize Java objects from a message, whatever a sender puts there
         artemis.setDeserializationAllowList("");
         artemis.setDeserializationDenyList("*");
@@ -48,10 +70,31 @@ public class MessagingConfiguration {
         artemis.setRetryInterval(500);
         artemis.setRetryIntervalMultiplier(1.5);
         artemis.setMaxRetryInterval(5000);
-        CachingConnectionFactory caching = new CachingConnectionFactory(artemis);
-        caching.setSessionCacheSize(16);
-        caching.setReconnectOnException(true);
-        return caching;
+        return artemis;
+    }
+
+    /**
+     * Sets {@code verifyHost=true} on every TLS connector of the URL that does not set it itself:
+     * the host check does not depend on the Artemis client's default. An operator who turns it off
+     * in the URL is told so in the log.
+     */
+    static void verifyHostUnlessTurnedOff(ActiveMQConnectionFactory artemis) {
+        TransportConfiguration[] connectors = artemis.getStaticConnectors();
+        if (connectors == null) {
+            return;
+        }
+        for (TransportConfiguration connector : connectors) {
+            Map<String, Object> params = connector.getParams();
+            if (!ConfigurationHelper.getBooleanProperty(TransportConstants.SSL_ENABLED_PROP_NAME, false, params)) {
+                continue;
+            }
+            if (!params.containsKey(TransportConstants.VERIFY_HOST_PROP_NAME)) {
+                params.put(TransportConstants.VERIFY_HOST_PROP_NAME, true);
+            } else if (!ConfigurationHelper.getBooleanProperty(TransportConstants.VERIFY_HOST_PROP_NAME, true, params)) {
+                LOG.warn("caravan.broker.url sets verifyHost=false: the broker's certificate is not checked against"
+                        + " the host it is reached at ({})", params.get(TransportConstants.HOST_PROP_NAME));
+            }
+        }
     }
 
     @Bean

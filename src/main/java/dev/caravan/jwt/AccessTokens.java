@@ -20,7 +20,6 @@ import org.jose4j.jwt.NumericDate;
 import org.jose4j.jwt.consumer.InvalidJwtException;
 import org.jose4j.jwt.consumer.JwtConsumer;
 import org.jose4j.jwt.consumer.JwtConsumerBuilder;
-import org.jose4j.keys.resolvers.JwksVerificationKeyResolver;
 import org.jose4j.lang.JoseException;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
@@ -29,8 +28,9 @@ import org.springframework.stereotype.Component;
  * Issues and validates access tokens: RS256-signed JWTs of type {@code at+jwt} (RFC 9068).
  * The verifier is built once; it accepts only RS256, requires {@code exp}, {@code iat},
  * {@code jti}, checks {@code iss}, {@code aud} and {@code typ}, resolves keys only by
- * {@code kid} from our own key set (so {@code jku}, {@code x5u} and embedded {@code jwk} are
- * never followed), and refuses {@code alg: none} and HMAC. Validated tokens are cached,
+ * {@code kid} from our own key set as it is at each call ({@link SigningKeys}: keys rotate), so
+ * {@code jku}, {@code x5u} and embedded {@code jwk} are never followed, and refuses
+ * {@code alg: none} and HMAC. Validated tokens are cached,
  * bounded, until they expire; revocation is checked on every use, not cached.
  */
 @Component
@@ -63,7 +63,8 @@ public class AccessTokens {
                 .setExpectedType(true, TYPE)
                 .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT,
                         AlgorithmIdentifiers.RSA_USING_SHA256)
-                .setVerificationKeyResolver(new JwksVerificationKeyResolver(keys.verificationKeys()))
+                // the keys accepted at each call, not those at start-up: rotation adds and retires keys
+                .setVerificationKeyResolver(keys.verificationKeyResolver())
                 .build();
         this.validated = Caffeine.newBuilder()
                 .maximumSize(properties.gateway().tokenCacheSize())
@@ -72,6 +73,8 @@ public class AccessTokens {
                 // thread over and over under load (a futex wake-up from the event loop each time)
                 .executor(Runnable::run)
                 .build();
+        // a token validated with a key that has since retired must not pass from the cache
+        keys.onKeysWithdrawn(validated::invalidateAll);
     }
 
     /** A freshly signed token. */

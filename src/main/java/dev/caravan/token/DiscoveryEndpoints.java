@@ -3,7 +3,6 @@ package dev.caravan.token;
 import dev.caravan.config.CaravanProperties;
 import dev.caravan.http.Responses;
 import dev.caravan.jwt.SigningKeys;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,9 +17,9 @@ public class DiscoveryEndpoints {
 
     @Bean
     public Processor jwksResponse(SigningKeys keys) {
-        byte[] jwks = keys.jwksJson().getBytes(StandardCharsets.UTF_8);
+        // the keys published now (a rotated key appears before it signs, a retired one disappears)
         return exchange -> {
-            exchange.getMessage().setBody(jwks);
+            exchange.getMessage().setBody(keys.jwksBytes());
             exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
             exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/jwk-set+json");
             exchange.getMessage().setHeader("Cache-Control", "public, max-age=300");

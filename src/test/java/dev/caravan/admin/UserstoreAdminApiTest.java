@@ -219,13 +219,13 @@ class UserstoreAdminApiTest extends AdminApiTestBase {
 
         String stored = jdbc.sql("select definition from secondary_userstore where organization_id = ?")
                 .param(world.organization().id()).query(String.class).single();
-        assertThat(stored).doesNotContain(SERVICE_PASSWORD).contains("\"bindPassword\":\"v1:");
+        assertThat(stored).doesNotContain(SERVICE_PASSWORD).contains("\"bindPassword\":\"v2:");
 
         // a replace without the secret keeps it: logins still work
         expect(put(path, ldapDocument(null)), 200);
         assertThat(login(world, "lee", LDAP_USER_PASSWORD).status()).isEqualTo(200);
         assertThat(jdbc.sql("select definition from secondary_userstore where organization_id = ?")
-                .param(world.organization().id()).query(String.class).single()).contains("\"bindPassword\":\"v1:");
+                .param(world.organization().id()).query(String.class).single()).contains("\"bindPassword\":\"v2:");
     }
 
     @Test

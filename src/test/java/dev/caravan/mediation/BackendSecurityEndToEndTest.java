@@ -36,7 +36,9 @@ class BackendSecurityEndToEndTest extends PolicyTestBase {
     private static final File SERVER = TestCertificates.selfSigned("CN=backend");
     private static final File CLIENT = TestCertificates.selfSigned("CN=caravan-gateway");
     private static final File STRANGER = TestCertificates.selfSigned("CN=stranger");
+    private static final File ANOTHER_HOST = TestCertificates.forAnotherHost();
     private static TlsTestBackend tlsBackend;
+    private static TlsTestBackend anotherHostBackend;
 
     /** The organization the profiles are for; every test's world is in it. */
     private static final String ORGANIZATION = "bsec_" + java.util.UUID.randomUUID().toString().substring(0, 8);
@@ -55,7 +57,8 @@ class BackendSecurityEndToEndTest extends PolicyTestBase {
 
     @DynamicPropertySource
     static void profiles(DynamicPropertyRegistry registry) {
-        for (String profile : java.util.List.of("basic-profile", "header-profile", "mtls", "wrong-client", "weather-backend")) {
+        for (String profile : java.util.List.of("basic-profile", "header-profile", "mtls", "wrong-client", "weather-backend",
+                "another-host", "another-host-unchecked")) {
             registry.add("caravan.backend-security." + profile + ".organizations[0]", () -> ORGANIZATION);
         }
         // pinned to the port of this organization's backend (started before the context), or any port of the host
@@ -64,6 +67,8 @@ class BackendSecurityEndToEndTest extends PolicyTestBase {
         registry.add("caravan.backend-security.mtls.hosts[0]", () -> "127.0.0.1");
         registry.add("caravan.backend-security.wrong-client.hosts[0]", () -> "127.0.0.1");
         registry.add("caravan.backend-security.weather-backend.hosts[0]", () -> "127.0.0.1");
+        registry.add("caravan.backend-security.another-host.hosts[0]", () -> "127.0.0.1");
+        registry.add("caravan.backend-security.another-host-unchecked.hosts[0]", () -> "127.0.0.1");
         registry.add("caravan.backend-security.basic-profile.basic.username", () -> "gateway");
         registry.add("caravan.backend-security.basic-profile.basic.password", () -> BACKEND_PASSWORD);
         registry.add("caravan.backend-security.header-profile.header.name", () -> "X-Api-Key");
@@ -76,6 +81,14 @@ class BackendSecurityEndToEndTest extends PolicyTestBase {
         registry.add("caravan.backend-security.wrong-client.tls.key-store-password", () -> TestCertificates.PASSWORD);
         registry.add("caravan.backend-security.wrong-client.tls.trust-store", SERVER::getPath);
         registry.add("caravan.backend-security.wrong-client.tls.trust-store-password", () -> TestCertificates.PASSWORD);
+        // trusts the certificate of a backend that names another host; the second turns the host check off
+        for (String name : new String[] {"another-host", "another-host-unchecked"}) {
+            registry.add("caravan.backend-security." + name + ".tls.key-store", CLIENT::getPath);
+            registry.add("caravan.backend-security." + name + ".tls.key-store-password", () -> TestCertificates.PASSWORD);
+            registry.add("caravan.backend-security." + name + ".tls.trust-store", ANOTHER_HOST::getPath);
+            registry.add("caravan.backend-security." + name + ".tls.trust-store-password", () -> TestCertificates.PASSWORD);
+        }
+        registry.add("caravan.backend-security.another-host-unchecked.tls.verify-host", () -> false);
         registry.add("caravan.trusted-proxies", () -> "127.0.0.1/32");
         // the profile README's complete policy names
         registry.add("caravan.backend-security.weather-backend.header.name", () -> "X-Weather-Key");
@@ -86,12 +99,14 @@ class BackendSecurityEndToEndTest extends PolicyTestBase {
     static void startTlsBackend() {
         tlsBackend = new TlsTestBackend(SERVER, CLIENT, TestCertificates.PASSWORD);
         carol = new TestBackend();
+        anotherHostBackend = new TlsTestBackend(ANOTHER_HOST, CLIENT, TestCertificates.PASSWORD);
     }
 
     @AfterAll
     static void stopTlsBackend() {
         tlsBackend.close();
         carol.close();
+        anotherHostBackend.close();
     }
 
     private static String carolsServer() {
@@ -256,6 +271,22 @@ class BackendSecurityEndToEndTest extends PolicyTestBase {
 
         putApi(tlsBackend.baseUrl() + "/secure", "{}");
         assertThat(call("GET", "/items", null, "Authorization", "Bearer " + userToken).status()).isEqualTo(502);
+    }
+
+    @Test
+    void aTlsBackendAtAnIpAddressWhoseCertificateNamesAnotherHostIsRefusedThoughTrusted() {
+        putApi(anotherHostBackend.baseUrl() + "/secure", "{'backendSecurity': 'another-host'}");
+
+        Http.Response refused = call("GET", "/items", null, "Authorization", "Bearer " + userToken);
+
+        assertThat(refused.status()).isEqualTo(502);
+        assertThat(refused.body()).contains("backend_unavailable");
+
+        // the operator's explicit verify-host: false on the profile is the only way past it
+        putApi(anotherHostBackend.baseUrl() + "/secure", "{'backendSecurity': 'another-host-unchecked'}");
+        assertThat(call("GET", "/items", null, "Authorization", "Bearer " + userToken).status()).isEqualTo(200);
+        // a certificate naming 127.0.0.1 as an IP address entry is accepted with the check on:
+        // mutualTlsProfilePresentsTheGatewaysClientCertificate
     }
 
     @Test

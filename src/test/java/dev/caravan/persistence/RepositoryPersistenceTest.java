@@ -14,6 +14,7 @@ import dev.caravan.registry.Organization;
 import dev.caravan.registry.OrganizationRepository;
 import dev.caravan.registry.SubscriptionRepository;
 import dev.caravan.testsupport.CaravanTestBase;
+import dev.caravan.testsupport.MediatorRig;
 import dev.caravan.testsupport.Fixtures;
 import dev.caravan.token.OAuthException;
 import dev.caravan.token.RefreshTokens;
@@ -156,8 +157,8 @@ class RepositoryPersistenceTest extends CaravanTestBase {
 
     @Test
     void signingKeyIsPersistedSoEveryNodeSignsWithTheSameKid() throws Exception {
-        SigningKeys first = new SigningKeys(jdbc);
-        SigningKeys second = new SigningKeys(jdbc);
+        SigningKeys first = MediatorRig.signingKeys(jdbc, MediatorRig.properties(java.util.Map.of()));
+        SigningKeys second = MediatorRig.signingKeys(jdbc, MediatorRig.properties(java.util.Map.of()));
         assertThat(second.signingKey().getKeyId()).isEqualTo(first.signingKey().getKeyId());
         assertThat(first.jwksJson()).contains(first.signingKey().getKeyId()).doesNotContain("\"d\"");
     }

@@ -8,7 +8,12 @@ import dev.caravan.gateway.BackendSecurityProperties;
 import dev.caravan.config.CaravanProperties;
 import dev.caravan.jwt.AccessTokens;
 import dev.caravan.jwt.BackendJwts;
+import dev.caravan.jwt.SigningKeyProperties;
+import dev.caravan.jwt.SigningKeyRepository;
 import dev.caravan.jwt.SigningKeys;
+import dev.caravan.secrets.SecretBox;
+import dev.caravan.secrets.SecretsProperties;
+import java.time.Clock;
 import dev.caravan.registry.ApiDefinition;
 import dev.caravan.registry.ApiRepository;
 import dev.caravan.registry.Application;
@@ -79,16 +84,21 @@ public final class MediatorRig {
                         new org.springframework.jdbc.datasource.DataSourceTransactionManager(dataSource)));
         this.subscriptions = new SubscriptionRepository(jdbc, ignored);
         this.registry = new LiveRegistry(organizations, applications, apis, subscriptions, users);
-        try {
-            this.keys = new SigningKeys(jdbc);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        this.keys = signingKeys(jdbc, properties);
         this.accessTokens = new AccessTokens(keys, properties);
         this.backendJwts = new BackendJwts(keys, properties);
         this.revocations = new Revocations(jdbc);
         this.runtimes = new ApiRuntimes(PlainExchange.context(), profiles(overrides), new BackendEndpoints(),
                 properties, registry);
+    }
+
+    /** The key that seals stored secrets in tests (as in src/test/resources/application.properties). */
+    public static final String SECRETS_KEY = "BEXCXx0ONfh/DzquCEIJJo1OCIlKjV93jwuGUi2/gI0=";
+
+    /** Signing keys over {@code jdbc} as a node starts them: private keys sealed with {@link #SECRETS_KEY}, default rotation settings. */
+    public static SigningKeys signingKeys(JdbcClient jdbc, CaravanProperties properties) {
+        return new SigningKeys(new SigningKeyRepository(jdbc, new SecretBox(new SecretsProperties(SECRETS_KEY, "unused"))),
+                properties, SigningKeyProperties.defaults(), true, Clock.systemUTC());
     }
 
     /** API runtimes (policy compilation) over the plain exchanges' Camel context, with these {@code caravan.*} settings. */

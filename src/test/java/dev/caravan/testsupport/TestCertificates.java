@@ -22,12 +22,26 @@ public final class TestCertificates {
 
     /** A fresh key store with a self-signed key pair for this subject (also valid for localhost and 127.0.0.1). */
     public static File selfSigned(String subject) {
+        return selfSigned(subject, "dns:localhost,ip:127.0.0.1");
+    }
+
+    /**
+     * A fresh key store whose certificate names only {@code another.example} (no IP address, no
+     * {@code localhost}): a server reached by {@code 127.0.0.1} with it presents a certificate for
+     * another host, which a client checking host names must refuse even when it trusts it.
+     */
+    public static File forAnotherHost() {
+        return selfSigned("CN=another.example", "dns:another.example");
+    }
+
+    /** A fresh key store with a self-signed key pair for this subject and these subject alternative names. */
+    public static File selfSigned(String subject, String subjectAlternativeNames) {
         try {
             Path dir = Files.createTempDirectory("caravan-cert");
             File store = dir.resolve("server.p12").toFile();
             String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
             Process process = new ProcessBuilder(keytool, "-genkeypair", "-alias", "server", "-keyalg", "RSA",
-                    "-keysize", "2048", "-dname", subject, "-ext", "SAN=dns:localhost,ip:127.0.0.1",
+                    "-keysize", "2048", "-dname", subject, "-ext", "SAN=" + subjectAlternativeNames,
                     "-validity", "2", "-storetype", "PKCS12", "-keystore", store.getPath(),
                     "-storepass", PASSWORD, "-keypass", PASSWORD)
                     .redirectErrorStream(true).start();

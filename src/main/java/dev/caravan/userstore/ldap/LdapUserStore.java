@@ -22,7 +22,6 @@ import com.unboundid.ldap.sdk.ServerSet;
 import com.unboundid.ldap.sdk.SimpleBindRequest;
 import com.unboundid.ldap.sdk.SingleServerSet;
 import com.unboundid.ldap.sdk.StartTLSPostConnectProcessor;
-import com.unboundid.util.ssl.HostNameSSLSocketVerifier;
 import com.unboundid.util.ssl.SSLUtil;
 import com.unboundid.util.ssl.TrustStoreTrustManager;
 import dev.caravan.userstore.AuthenticatedUser;
@@ -42,6 +41,7 @@ import java.util.Set;
 import javax.net.SocketFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocketFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -120,9 +120,14 @@ public final class LdapUserStore implements ExternalUserStore {
         options.setAbandonOnTimeout(true);
         options.setFollowReferrals(false);
         options.setUseSynchronousMode(false);
-        // ldaps and StartTLS check that the certificate names the host in the URL
-        options.setSSLSocketVerifier(new HostNameSSLSocketVerifier(true));
+        // no SSLSocketVerifier: the TLS sockets themselves check that the certificate names the
+        // host of the URL, IP addresses included (HostCheckingSocketFactory)
         return options;
+    }
+
+    /** TLS sockets that check the directory's certificate and that it names the host (see {@link HostCheckingSocketFactory}). */
+    private SSLSocketFactory tlsSockets() throws GeneralSecurityException {
+        return new HostCheckingSocketFactory(sslContext().getSocketFactory());
     }
 
     private SSLContext sslContext() throws GeneralSecurityException {
@@ -139,14 +144,14 @@ public final class LdapUserStore implements ExternalUserStore {
         List<ServerSet> sets = new ArrayList<>();
         for (LDAPURL url : urls) {
             SocketFactory sockets = url.getScheme().equals("ldaps")
-                    ? sslContext().getSocketFactory() : SocketFactory.getDefault();
+                    ? tlsSockets() : SocketFactory.getDefault();
             sets.add(new SingleServerSet(url.getHost(), url.getPort(), sockets, options));
         }
         return sets.size() == 1 ? sets.get(0) : new FailoverServerSet(sets.toArray(ServerSet[]::new));
     }
 
     private PostConnectProcessor startTls() throws GeneralSecurityException {
-        return settings.startTls() ? new StartTLSPostConnectProcessor(sslContext()) : null;
+        return settings.startTls() ? new StartTLSPostConnectProcessor(tlsSockets()) : null;
     }
 
     private BindRequest serviceBind() {
@@ -360,7 +365,8 @@ public final class LdapUserStore implements ExternalUserStore {
         } catch (LDAPException e) {
             if (causedByTls(e)) {
                 return ConnectionCheck.failed(ConnectionCheck.Stage.TLS,
-                        "TLS with " + where + " failed (certificate not trusted or handshake refused)");
+                        "TLS with " + where + " failed: the certificate is not trusted or does not name "
+                                + urls.get(0).getHost() + ", or the handshake was refused");
             }
             if (e.getResultCode() == ResultCode.CONNECT_ERROR || e.getResultCode() == ResultCode.SERVER_DOWN
                     || e.getResultCode() == ResultCode.TIMEOUT) {

@@ -229,6 +229,30 @@ class WebServiceUserStoreTest {
         assertThat(untrusted.testConnection(null, null).stage()).isEqualTo(ConnectionCheck.Stage.TLS);
     }
 
+    /** An HTTPS service at {@code https://127.0.0.1:<port>} presenting {@code cert}, and a store trusting exactly that certificate. */
+    private WebServiceUserStore trustingStoreOf(File cert) throws Exception {
+        HttpsServer https = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 10);
+        https.setHttpsConfigurator(new HttpsConfigurator(serverTls(cert)));
+        String url = service(https, body -> "{\"response\":{\"status\":\"true\"}}");
+        return new WebServiceUserStore("acme", new WebServiceSettings(url, GATEWAY_USER, GATEWAY_PASSWORD, null, null,
+                null, Duration.ofSeconds(3), cert.getPath(), TestCertificates.PASSWORD));
+    }
+
+    @Test
+    void httpsToAnIpAddressWhoseCertificateNamesAnotherHostIsRefusedAsTls() throws Exception {
+        WebServiceUserStore store = trustingStoreOf(TestCertificates.forAnotherHost());
+        assertThat(store.verify("acme", "jane", "jane-Pa55".toCharArray())).isInstanceOf(Verification.Unavailable.class);
+        assertThat(store.testConnection(null, null).stage()).isEqualTo(ConnectionCheck.Stage.TLS);
+        assertThat(received).as("nothing reaches a service whose certificate names another host").isEmpty();
+    }
+
+    @Test
+    void httpsToAnIpAddressNamedInTheCertificatesIpAlternativeNameIsAccepted() throws Exception {
+        WebServiceUserStore store = trustingStoreOf(TestCertificates.selfSigned("CN=auth", "ip:127.0.0.1"));
+        assertThat(store.verify("acme", "jane", "jane-Pa55".toCharArray())).isInstanceOf(Verification.Accepted.class);
+        assertThat(store.testConnection(null, null).stage()).isEqualTo(ConnectionCheck.Stage.OK);
+    }
+
     @Test
     void testConnectionReportsEachStage() throws Exception {
         assertThat(new WebServiceUserStore("acme", settings(defaultSchemaService())).testConnection(null, null).ok()).isTrue();
