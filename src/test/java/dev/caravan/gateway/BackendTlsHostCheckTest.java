@@ -87,14 +87,19 @@ class BackendTlsHostCheckTest {
     void aTlsProfilesOwnPoolChecksTheHostUnlessTheProfileTurnsItOff() throws Exception {
         int port = serverWith(ANOTHER_HOST);
         BackendSecurityProfiles profiles = MediatorRig.profiles(Map.of(
+                "caravan.backend-security.checked.organizations[0]", "acme",
+                "caravan.backend-security.checked.hosts[0]", "127.0.0.1",
+                "caravan.backend-security.unchecked.organizations[0]", "acme",
+                "caravan.backend-security.unchecked.hosts[0]", "127.0.0.1",
                 "caravan.backend-security.checked.tls.trust-store", ANOTHER_HOST.getPath(),
                 "caravan.backend-security.checked.tls.trust-store-password", TestCertificates.PASSWORD,
                 "caravan.backend-security.unchecked.tls.trust-store", ANOTHER_HOST.getPath(),
                 "caravan.backend-security.unchecked.tls.trust-store-password", TestCertificates.PASSWORD,
                 "caravan.backend-security.unchecked.tls.verify-host", "false"));
 
-        assertThatThrownBy(() -> get(profiles.profile("checked").client(), port))
+        BackendEndpoints.Backend backend = new BackendEndpoints.Backend(true, "127.0.0.1", port, "");
+        assertThatThrownBy(() -> get(profiles.available("checked", "acme", backend).client(), port))
                 .hasCauseInstanceOf(SSLHandshakeException.class);
-        assertThat(get(profiles.profile("unchecked").client(), port)).isEqualTo(200);
+        assertThat(get(profiles.available("unchecked", "acme", backend).client(), port)).isEqualTo(200);
     }
 }
