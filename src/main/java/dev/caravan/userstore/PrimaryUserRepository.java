@@ -72,7 +72,8 @@ public class PrimaryUserRepository {
         String key = Usernames.key(username);
         List<PrimaryUser> found = jdbc.sql("select * from primary_user where organization_id = ?"
                         + " and (username = ? or username_key = ?)")
-                .params(organizationId, username, key.length() > Usernames.MAX_KEY_LENGTH ? null : key)
+                // a key too long to be stored matches none ("" is never a stored key)
+                .params(organizationId, username, key.length() > Usernames.MAX_KEY_LENGTH ? "" : key)
                 .query(ROW).list();
         return found.stream().filter(u -> u.username().equals(username)).findFirst()
                 .or(() -> found.stream().findFirst());

@@ -68,6 +68,9 @@ import org.slf4j.LoggerFactory;
 public final class LdapUserStore implements ExternalUserStore {
     private static final Logger log = LoggerFactory.getLogger(LdapUserStore.class);
     private static final String MEMBER_OF = "memberOf";
+    /** An attribute type's name or numeric OID (RFC 4512 §2.5, without options). */
+    public static final java.util.regex.Pattern ATTRIBUTE_NAME =
+            java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9-]{0,99}|[0-9]+(\\.[0-9]+)+");
 
     private final String organization;
     private final LdapSettings settings;
@@ -114,9 +117,6 @@ public final class LdapUserStore implements ExternalUserStore {
         this.attributes = wanted.toArray(String[]::new);
     }
 
-    /** An attribute type's name or numeric OID (RFC 4512 §2.5, without options). */
-    public static final java.util.regex.Pattern ATTRIBUTE_NAME =
-            java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9-]{0,99}|[0-9]+(\\.[0-9]+)+");
 
     @Override
     public String kind() {
