@@ -1,5 +1,6 @@
 package dev.caravan.admin;
 
+import dev.caravan.userstore.LoginName;
 import dev.caravan.userstore.LoginThrottle;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -51,7 +52,8 @@ class AdminAuthenticationFilter extends OncePerRequestFilter {
             return;
         }
         String ip = request.getRemoteAddr();
-        if (throttle.blocked(credentials.username(), ip)) {
+        String key = LoginName.throttleKey(credentials.username()); // every spelling of one name counts once
+        if (throttle.blocked(key, ip)) {
             response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(throttle.window().toSeconds()));
             write(response, HttpStatus.TOO_MANY_REQUESTS.value(),
                     new ErrorBody("too_many_requests", "too many failed logins; try again later", null));
@@ -59,12 +61,12 @@ class AdminAuthenticationFilter extends OncePerRequestFilter {
         }
         Optional<AdminPrincipal> principal = authenticator.authenticate(credentials);
         if (principal.isEmpty()) {
-            throttle.failed(credentials.username(), ip);
+            throttle.failed(key, ip);
             LOG.info("admin API authentication failed from {}", ip);
             unauthorized(response, "the credentials are not valid");
             return;
         }
-        throttle.succeeded(credentials.username());
+        throttle.succeeded(key);
         request.setAttribute(AdminPrincipal.ATTRIBUTE, principal.get());
         chain.doFilter(request, response);
     }

@@ -1,6 +1,7 @@
 package dev.caravan.admin;
 
 import dev.caravan.config.CaravanProperties;
+import dev.caravan.userstore.LoginName;
 import dev.caravan.userstore.PrimaryUser;
 import dev.caravan.userstore.PrimaryUserStore;
 import dev.caravan.userstore.Verification;
@@ -14,8 +15,8 @@ import org.springframework.stereotype.Component;
 /**
  * Decides who an admin API caller is. The admin's name and password are compared as SHA-256
  * digests with {@link MessageDigest#isEqual}, so the comparison takes the same time whatever
- * the input. Any other caller must be {@code username@organization} (split on the last '@'),
- * an enabled publisher of that organization in the primary userstore, whose verification
+ * the input. Any other caller must be {@code username@organization} (split on the last '@' and
+ * normalized like every login name, {@link LoginName}), an enabled publisher of that organization in the primary userstore, whose verification
  * costs the same for an unknown user as for a wrong password.
  */
 @Component
@@ -38,23 +39,20 @@ class AdminAuthenticator {
         if (nameMatches & passwordMatches) {
             return Optional.of(AdminPrincipal.admin(adminUsername));
         }
-        String qualified = credentials.username();
-        int at = qualified.lastIndexOf('@');
-        if (at <= 0 || at == qualified.length() - 1) {
+        LoginName login = LoginName.parse(credentials.username(), null);
+        if (!login.valid()) {
             return Optional.empty();
         }
-        String username = qualified.substring(0, at);
-        String organization = qualified.substring(at + 1);
         char[] password = credentials.password().toCharArray();
         Verification verdict;
         try {
-            verdict = primary.verify(organization, username, password);
+            verdict = primary.verify(login.organization(), login.username(), password);
         } finally {
             Arrays.fill(password, '\0');
         }
         if (verdict instanceof Verification.Accepted accepted
                 && accepted.user().roles().contains(PrimaryUser.PUBLISHER)) {
-            return Optional.of(AdminPrincipal.publisher(qualified, accepted.user().organization()));
+            return Optional.of(AdminPrincipal.publisher(accepted.user().qualifiedName(), accepted.user().organization()));
         }
         return Optional.empty();
     }

@@ -6,6 +6,7 @@ import dev.caravan.registry.RegistryChangedEvent;
 import dev.caravan.userstore.PasswordHasher;
 import dev.caravan.userstore.PrimaryUser;
 import dev.caravan.userstore.PrimaryUserRepository;
+import dev.caravan.userstore.Usernames;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -23,7 +24,8 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * Users of an organization's primary userstore: publishers, subscribers and plain end users.
  * Passwords are write-only and stored Argon2id-hashed; neither password nor hash is ever
- * returned. Deleting a user deletes the applications they own (the schema cascades), so the
+ * returned. Usernames are stored normalized ({@link Usernames}) and are unique within the
+ * organization ignoring case: {@code Ada} exists, so {@code ADA} is a conflict. Deleting a user deletes the applications they own (the schema cascades), so the
  * gateway's registry is told to reload.
  */
 @RestController
@@ -72,13 +74,22 @@ class UserController {
     ResponseEntity<UserView> create(@PathVariable String org, @RequestBody CreateUser body) {
         Organization organization = lookups.organization(org);
         String username = Checks.username("username", body.username());
+        String normalized = Usernames.normalize(username);
+        if (normalized == null) {
+            throw AdminError.invalid("username", "must not contain control or invisible format characters");
+        }
+        if (Usernames.key(normalized).length() > Usernames.MAX_KEY_LENGTH) {
+            throw AdminError.invalid("username", "is too long once normalized");
+        }
+        username = normalized;
         String password = Checks.password("password", body.password());
         Set<String> roles = Checks.roles("roles", body.roles());
         String email = Checks.email("email", emptyToNull(body.email()));
         boolean enabled = body.enabled() == null || body.enabled();
-        if (users.find(organization.id(), username).isPresent()) {
-            throw AdminError.conflict("username", "a user '" + username + "' already exists in organization '"
-                    + organization.name() + "'");
+        var existing = users.find(organization.id(), username);
+        if (existing.isPresent()) {
+            throw AdminError.conflict("username", "a user '" + existing.get().username() + "' already exists in"
+                    + " organization '" + organization.name() + "' (usernames are unique ignoring case)");
         }
         String id = users.create(organization.id(), username, hasher.hash(password), roles, email, enabled).id();
         PrimaryUser user = stored(id); // as stored (the database rounds createdAt)

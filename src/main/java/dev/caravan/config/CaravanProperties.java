@@ -52,7 +52,6 @@ public record CaravanProperties(
             @DefaultValue("8192") @Min(256) int maxFormBytes,
             @DefaultValue("256") @Min(16) int maxUsernameLength,
             @DefaultValue("1024") @Min(16) int maxPasswordLength,
-            @DefaultValue("60s") @NotNull Duration clockSkew,
             @DefaultValue("10") @Min(1) int maxFailuresPerUser,
             @DefaultValue("100") @Min(1) int maxFailuresPerAddress,
             @DefaultValue("15m") @NotNull Duration failureWindow,

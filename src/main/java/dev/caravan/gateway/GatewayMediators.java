@@ -193,10 +193,17 @@ public class GatewayMediators {
             if (!runtime.backendJwt()) {
                 return;
             }
-            CharSequence jwt = backendJwts.assertion(exchange.getProperty(TOKEN, AccessTokenClaims.class),
-                    exchange.getProperty(USER_TOKEN, AccessTokenClaims.class), runtime.api(),
-                    exchange.getProperty(CLIENT, ClientApp.class), exchange.getProperty(SUBSCRIPTION, Subscription.class),
-                    runtime.cacheKey(), runtime.backendJwtClaims());
+            CharSequence jwt;
+            try {
+                jwt = backendJwts.assertion(exchange.getProperty(TOKEN, AccessTokenClaims.class),
+                        exchange.getProperty(USER_TOKEN, AccessTokenClaims.class), runtime.api(),
+                        exchange.getProperty(CLIENT, ClientApp.class),
+                        exchange.getProperty(SUBSCRIPTION, Subscription.class),
+                        runtime.cacheKey(), runtime.backendJwtClaims());
+            } catch (InvalidTokenException e) {
+                // the token expired between authentication and this step: no assertion outlives it
+                throw GatewayException.invalidToken(e.getMessage());
+            }
             exchange.getIn().setHeader(backendJwts.header(), jwt);
         };
     }

@@ -21,6 +21,7 @@ import org.jose4j.jwt.consumer.InvalidJwtException;
 import org.jose4j.jwt.consumer.JwtConsumer;
 import org.jose4j.jwt.consumer.JwtConsumerBuilder;
 import org.jose4j.lang.JoseException;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
@@ -32,6 +33,11 @@ import org.springframework.stereotype.Component;
  * {@code jku}, {@code x5u} and embedded {@code jwk} are never followed, and refuses
  * {@code alg: none} and HMAC. Validated tokens are cached,
  * bounded, until they expire; revocation is checked on every use, not cached.
+ *
+ * <p>Expiry is exact, with no leeway for clock skew: these are our own tokens, issued by our own
+ * clock (keep the nodes' clocks synchronized). A token is valid while the current time is before
+ * its {@code exp} (RFC 7519 §4.1.4): with {@code exp} = T it is accepted up to T − 1 ms and
+ * refused from the instant T on, whether it comes from the cache or is parsed afresh.
  */
 @Component
 public class AccessTokens {
@@ -43,12 +49,17 @@ public class AccessTokens {
     private final Cache<TokenKey, AccessTokenClaims> validated;
     private final Clock clock;
 
-    @Autowired
     public AccessTokens(SigningKeys keys, CaravanProperties properties) {
         this(keys, properties, Clock.systemUTC());
     }
 
-    AccessTokens(SigningKeys keys, CaravanProperties properties, Clock clock) {
+    /** The clock is the application's {@link Clock} bean if it has one (tests), else the system's. */
+    @Autowired
+    public AccessTokens(SigningKeys keys, CaravanProperties properties, ObjectProvider<Clock> clock) {
+        this(keys, properties, clock.getIfAvailable(Clock::systemUTC));
+    }
+
+    public AccessTokens(SigningKeys keys, CaravanProperties properties, Clock clock) {
         this.keys = keys;
         this.settings = properties.token();
         this.clock = clock;
@@ -57,7 +68,8 @@ public class AccessTokens {
                 .setRequireIssuedAt()
                 .setRequireJwtId()
                 .setRequireSubject()
-                .setAllowedClockSkewInSeconds((int) settings.clockSkew().toSeconds())
+                // no leeway; jose4j reads the system clock, so expiry is checked against ours below as well
+                .setAllowedClockSkewInSeconds(0)
                 .setExpectedIssuer(settings.issuer())
                 .setExpectedAudience(settings.audience())
                 .setExpectedType(true, TYPE)
@@ -131,15 +143,23 @@ public class AccessTokens {
         TokenKey key = new TokenKey(token);
         AccessTokenClaims cached = validated.getIfPresent(key);
         if (cached != null) {
-            if (cached.expiresAt().plus(settings.clockSkew()).isAfter(clock.instant())) {
+            if (unexpired(cached)) {
                 return cached;
             }
             validated.invalidate(key);
             throw new InvalidTokenException("token expired");
         }
         AccessTokenClaims claims = parse(token);
+        if (!unexpired(claims)) {
+            throw new InvalidTokenException("token expired");
+        }
         validated.put(key, claims);
         return claims;
+    }
+
+    /** Now is before {@code exp}: the one expiry rule, for cached and freshly parsed tokens alike. */
+    private boolean unexpired(AccessTokenClaims claims) {
+        return clock.instant().isBefore(claims.expiresAt());
     }
 
     /**

@@ -16,14 +16,20 @@ import java.util.UUID;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.NumericDate;
 import org.jose4j.lang.JoseException;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
  * The JWT the backend receives with each call ({@code X-JWT-Assertion} by default): who the
  * end user is, which application calls, which API and tier. RS256 with the published
- * {@code kid}; {@code exp} in seconds and never after the access token's own expiry. Cached per
- * (access token, API) until shortly before it expires, so signing happens once per token and API.
+ * {@code kid}; {@code iat} and {@code exp} in whole seconds, {@code exp} always after {@code iat}
+ * and never after the access token's own expiry: when the access token has no whole second left
+ * (its {@code exp} is not after the current second), the call is refused as expired instead.
+ * {@code sub} is the access token's subject (for an end user: {@code username@organization}, or
+ * the pinned directory attribute's {@code value@organization}); {@code enduser} is always
+ * {@code username@organization}. Cached per (access token, API) until shortly before it expires,
+ * so signing happens once per token and API.
  */
 @Component
 public class BackendJwts {
@@ -39,12 +45,17 @@ public class BackendJwts {
     private final Clock clock;
     private final Cache<String, Entry> cache;
 
-    @Autowired
     public BackendJwts(SigningKeys keys, CaravanProperties properties) {
         this(keys, properties, Clock.systemUTC());
     }
 
-    BackendJwts(SigningKeys keys, CaravanProperties properties, Clock clock) {
+    /** The clock is the application's {@link Clock} bean if it has one (tests), else the system's. */
+    @Autowired
+    public BackendJwts(SigningKeys keys, CaravanProperties properties, ObjectProvider<Clock> clock) {
+        this(keys, properties, clock.getIfAvailable(Clock::systemUTC));
+    }
+
+    public BackendJwts(SigningKeys keys, CaravanProperties properties, Clock clock) {
         this.keys = keys;
         this.settings = properties.backendJwt();
         this.issuer = properties.backendJwtIssuer();
@@ -76,9 +87,13 @@ public class BackendJwts {
         return settings.header();
     }
 
-    /** The signed assertion, as an ASCII character sequence ({@code toString()} gives the JWT). */
+    /**
+     * The signed assertion, as an ASCII character sequence ({@code toString()} gives the JWT).
+     *
+     * @throws InvalidTokenException if the access token has no whole second left
+     */
     public CharSequence assertion(AccessTokenClaims token, ApiDefinition api, ClientApp client,
-                                  Subscription subscription) {
+                                  Subscription subscription) throws InvalidTokenException {
         return assertion(token, null, api, client, subscription, api.id(), null);
     }
 
@@ -88,7 +103,8 @@ public class BackendJwts {
      * {@code cacheKey} identifies the API and its policy version.
      */
     public CharSequence assertion(AccessTokenClaims token, AccessTokenClaims userToken, ApiDefinition api,
-                                  ClientApp client, Subscription subscription, String cacheKey, Set<String> claims) {
+                                  ClientApp client, Subscription subscription, String cacheKey, Set<String> claims)
+            throws InvalidTokenException {
         String key = userToken == null ? token.jti() + "|" + cacheKey : token.jti() + "|" + userToken.jti() + "|" + cacheKey;
         Entry entry = cache.getIfPresent(key);
         if (entry == null || !entry.expiresAt().minus(REFRESH_MARGIN).isAfter(clock.instant())) {
@@ -99,15 +115,17 @@ public class BackendJwts {
     }
 
     private Entry sign(AccessTokenClaims token, AccessTokenClaims userToken, ApiDefinition api, ClientApp client,
-                       Subscription subscription, Set<String> only) {
-        Instant now = clock.instant();
-        Instant expires = now.plus(settings.ttl());
-        if (expires.isAfter(token.expiresAt())) {
-            expires = token.expiresAt();
-        }
+                       Subscription subscription, Set<String> only) throws InvalidTokenException {
+        // whole seconds throughout: iat is the current second, exp the earlier of iat + ttl and
+        // the access token's (and a dual-token API's user token's) own exp
+        long issuedAt = clock.instant().getEpochSecond();
+        long expires = issuedAt + settings.ttl().toSeconds();
+        expires = Math.min(expires, token.expiresAt().getEpochSecond());
         AccessTokenClaims user = userToken != null ? userToken : token;
-        if (userToken != null && expires.isAfter(userToken.expiresAt())) {
-            expires = userToken.expiresAt();
+        expires = Math.min(expires, user.expiresAt().getEpochSecond());
+        if (expires <= issuedAt) {
+            // the token expired after the authentication step read it: no zero-lifetime assertion
+            throw new InvalidTokenException("token expired");
         }
         String endUser = user.isEndUserToken()
                 ? user.username() + "@" + user.organization()
@@ -115,10 +133,10 @@ public class BackendJwts {
         String dialect = settings.claimDialect();
         JwtClaims claims = new JwtClaims();
         claims.setIssuer(issuer);
-        claims.setSubject(endUser);
+        claims.setSubject(user.isEndUserToken() ? user.subject() : endUser);
         claims.setAudience(api.context() + "/" + api.version());
-        claims.setIssuedAt(NumericDate.fromSeconds(now.getEpochSecond()));
-        claims.setExpirationTime(NumericDate.fromSeconds(expires.getEpochSecond()));
+        claims.setIssuedAt(NumericDate.fromSeconds(issuedAt));
+        claims.setExpirationTime(NumericDate.fromSeconds(expires));
         claims.setJwtId(UUID.randomUUID().toString());
         java.util.function.BiConsumer<String, Object> put = (name, value) -> {
             if ((only == null || only.contains(name)) && !claims.hasClaim(dialect + name)) {
@@ -141,7 +159,7 @@ public class BackendJwts {
         // the userstore's attributes (e.g. email from the directory), never replacing the gateway's own claims
         user.userClaims().forEach(put::accept);
         try {
-            return new Entry(new AsciiString(keys.sign(claims.toJson(), "JWT")), Instant.ofEpochSecond(expires.getEpochSecond()));
+            return new Entry(new AsciiString(keys.sign(claims.toJson(), "JWT")), Instant.ofEpochSecond(expires));
         } catch (JoseException e) {
             throw new IllegalStateException("backend JWT could not be signed", e);
         }

@@ -3,6 +3,7 @@ package dev.caravan.token;
 import dev.caravan.config.CaravanProperties;
 import dev.caravan.registry.LiveRegistry.ClientApp;
 import dev.caravan.userstore.EndUserAuthenticator;
+import dev.caravan.userstore.LoginName;
 import dev.caravan.userstore.Verification;
 import java.util.Arrays;
 import org.springframework.stereotype.Component;
@@ -12,6 +13,9 @@ import org.springframework.stereotype.Component;
  * split on the last '@' (so {@code jane@example.com@my_company} is user
  * {@code jane@example.com}); without '@' the application's organization is meant. The
  * organization must be the application's. Unknown user and wrong password get one answer.
+ * The name is read once, by {@link LoginName} (normalized; the token endpoint keys its
+ * failed-login counter by it before any store is asked), and the user is named in the tokens as
+ * their store names them.
  */
 @Component
 public class PasswordGrant implements GrantHandler {
@@ -34,6 +38,16 @@ public class PasswordGrant implements GrantHandler {
 
     @Override
     public GrantResult grant(ClientApp client, TokenForm form) {
+        return grant(client, form, loginName(client, form));
+    }
+
+    /** The login name of a password grant request, read once (null username when absent). */
+    public static LoginName loginName(ClientApp client, TokenForm form) {
+        return LoginName.parse(form.optional("username"), client.organization());
+    }
+
+    /** The grant for a login name already read from this form by {@link #loginName}. */
+    public GrantResult grant(ClientApp client, TokenForm form, LoginName login) {
         String qualified = form.required("username");
         String password = form.required("password");
         if (qualified.length() > limits.maxUsernameLength()) {
@@ -43,17 +57,13 @@ public class PasswordGrant implements GrantHandler {
             throw OAuthException.invalidRequest("the password is too long");
         }
         String scope = Scopes.requested(form.optional("scope"));
-        int at = qualified.lastIndexOf('@');
-        String username = at < 0 ? qualified : qualified.substring(0, at);
-        String organization = at < 0 ? client.organization() : qualified.substring(at + 1);
-        if (username.isBlank() || password.isBlank() || hasControl(username)
-                || !organization.equals(client.organization())) {
+        if (!login.valid() || password.isBlank() || !login.organization().equals(client.organization())) {
             throw OAuthException.invalidGrant(BAD_CREDENTIALS);
         }
         char[] secret = password.toCharArray();
         Verification verdict;
         try {
-            verdict = authenticator.authenticate(organization, username, secret);
+            verdict = authenticator.authenticate(login.organization(), login.username(), secret);
         } finally {
             Arrays.fill(secret, '\0');
         }
@@ -64,9 +74,5 @@ public class PasswordGrant implements GrantHandler {
             throw OAuthException.temporarilyUnavailable("the user cannot be verified right now; try again later");
         }
         throw OAuthException.invalidGrant(BAD_CREDENTIALS);
-    }
-
-    private static boolean hasControl(String value) {
-        return value.chars().anyMatch(c -> c < 0x20 || c == 0x7f);
     }
 }

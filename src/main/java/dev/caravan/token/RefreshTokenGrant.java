@@ -8,7 +8,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Rotating refresh: the old token is consumed, a new one of the same family is issued. The
- * user must still be able to log in: a deleted or disabled user's refresh tokens stop working.
+ * user must still be able to log in: a deleted or disabled user's refresh tokens stop working,
+ * and so do those of a login whose name now reaches someone with another subject (a directory
+ * user renamed and the name given to another person, or a store whose subject rule changed).
  */
 @Component
 public class RefreshTokenGrant implements GrantHandler {
@@ -44,7 +46,7 @@ public class RefreshTokenGrant implements GrantHandler {
                 // the directory cannot say: the token is kept, the client may retry
                 throw OAuthException.temporarilyUnavailable("the user cannot be verified right now; try again later");
             }
-            if (current[0] == null) {
+            if (current[0] == null || !current[0].subject().equals(g.subject())) {
                 throw OAuthException.invalidGrant("the refresh token is not valid");
             }
         });

@@ -103,7 +103,7 @@ public class RevokeAndIntrospect {
             refresh.ifPresent(g -> {
                 body.put("scope", g.scope());
                 body.put("client_id", client.application().consumerKey());
-                body.put("username", g.subject());
+                body.put("username", g.username() + "@" + g.organization());
                 body.put("token_type", "refresh_token");
                 body.put("exp", g.expiresAt().getEpochSecond());
                 body.put("sub", g.subject());

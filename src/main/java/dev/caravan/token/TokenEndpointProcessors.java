@@ -6,6 +6,7 @@ import dev.caravan.http.RequestBodies;
 import dev.caravan.http.Responses;
 import dev.caravan.registry.LiveRegistry.ClientApp;
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.caravan.userstore.LoginName;
 import dev.caravan.userstore.LoginThrottle;
 import java.util.List;
 import java.util.Map;
@@ -63,7 +64,11 @@ public class TokenEndpointProcessors {
                 authenticator.authenticate(InboundRequest.of(exchange), form(exchange)));
     }
 
-    /** Failed password logins, per username and per client address (design §5). */
+    /**
+     * Failed password logins, per login name and per client address (design §5). A login name
+     * counts by its {@link LoginName#throttleKey}, computed before any userstore is asked, so
+     * {@code ADA@corp}, {@code " ada@corp"} and {@code ada} (for an application of corp) are one counter.
+     */
     @Bean
     public LoginThrottle tokenLoginThrottle(CaravanProperties properties) {
         CaravanProperties.Token token = properties.token();
@@ -90,16 +95,17 @@ public class TokenEndpointProcessors {
                 answer(exchange, handler.grant(client, form));
             } else {
                 String address = InboundRequest.of(exchange).remoteAddress();
-                String username = form.optional("username");
-                if (throttle.blocked(username, address)) {
+                LoginName login = PasswordGrant.loginName(client, form);
+                if (throttle.blocked(login.throttleKey(), address)) {
                     throw new ThrottledException(throttle.window().toSeconds());
                 }
                 try {
-                    answer(exchange, handler.grant(client, form));
-                    throttle.succeeded(username);
+                    answer(exchange, handler instanceof PasswordGrant password
+                            ? password.grant(client, form, login) : handler.grant(client, form));
+                    throttle.succeeded(login.throttleKey());
                 } catch (OAuthException e) {
                     if ("invalid_grant".equals(e.error())) {
-                        throttle.failed(username, address);
+                        throttle.failed(login.throttleKey(), address);
                     }
                     throw e;
                 }

@@ -2,10 +2,9 @@ package dev.caravan.token;
 
 import dev.caravan.jwt.AccessTokens;
 import dev.caravan.registry.LiveRegistry.ClientApp;
+import dev.caravan.userstore.AuthenticatedUser;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import dev.caravan.userstore.AuthenticatedUser;
-import java.util.Set;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
 
@@ -20,32 +19,22 @@ public class TokenIssuer {
         this.refreshTokens = refreshTokens;
     }
 
-    /** A new login of an end user: new family. */
-    public GrantResult forEndUser(ClientApp client, String organization, String username, String scope) {
-        return forEndUser(client, organization, username, scope, UUID.randomUUID().toString());
-    }
-
-    /** A new login of a user whose store gave roles and claims. */
+    /** A new login of a user whose store gave roles and claims: new family. */
     public GrantResult forEndUser(ClientApp client, AuthenticatedUser user, String scope) {
         return forEndUser(client, user, scope, UUID.randomUUID().toString());
     }
 
-    /** Tokens within an existing family for a user whose store gave roles and claims. */
+    /**
+     * Tokens within a family for a user as their store names them: {@code sub} is the user's
+     * {@link AuthenticatedUser#subject() subject} ({@code username@organization}, or the pinned
+     * directory attribute's value {@code @organization}), {@code username} their canonical name.
+     */
     public GrantResult forEndUser(ClientApp client, AuthenticatedUser user, String scope, String family) {
-        return issue(client, user.organization(), user.username(), scope, family, user.roles(), user.attributes());
-    }
-
-    /** An end user's tokens within an existing family (refresh rotation). */
-    public GrantResult forEndUser(ClientApp client, String organization, String username, String scope,
-                                  String family) {
-        return issue(client, organization, username, scope, family, Set.of(), Map.of());
-    }
-
-    private GrantResult issue(ClientApp client, String organization, String username, String scope, String family,
-                              Set<String> roles, Map<String, String> userClaims) {
-        String subject = username + "@" + organization;
+        String organization = user.organization();
+        String username = user.username();
+        String subject = user.subject();
         AccessTokens.Issued access = accessTokens.issue(subject, client.application().consumerKey(), organization,
-                username, scope, family, roles, userClaims);
+                username, scope, family, user.roles(), user.attributes());
         String refresh = refreshTokens.issue(family, client.application().id(), subject, organization, username, scope);
         Map<String, Object> body = response(access, scope);
         body.put("refresh_token", refresh);

@@ -9,7 +9,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Per-user and per-IP throttling of failed logins (design §5), used by the token endpoint's
  * password grant and by the admin API, each with its own instance and limits. Usernames are
- * counted as typed (lower-cased), whether or not they exist, so a lock reveals nothing. After
+ * counted by the key their caller gives ({@link LoginName#throttleKey}: one key for every
+ * spelling that can reach one account), whether or not they exist, so a lock reveals nothing. After
  * {@code maxUserFailures} failures for one username, or {@code maxIpFailures} from one
  * address, further attempts are refused without checking any password until {@code window}
  * has passed since the last counted failure. The trade-off: someone who knows the admin's
@@ -50,7 +51,7 @@ public final class LoginThrottle {
     }
 
     private static String key(String username) {
-        return username == null ? "" : username.toLowerCase(java.util.Locale.ROOT);
+        return username == null ? "" : username;
     }
 
     private static int count(Cache<String, AtomicInteger> cache, String key) {

@@ -6,7 +6,12 @@ import java.util.Map;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
 
-/** The organization's own publishers, subscribers and end users, in the database, Argon2id-hashed. */
+/**
+ * The organization's own publishers, subscribers and end users, in the database, Argon2id-hashed.
+ * Case rule: a username reaches its user whatever its case (usernames are unique within an
+ * organization ignoring case, see {@link PrimaryUserRepository}), and the user is named as they
+ * were created: {@code ADA} and {@code ada} both log in as the one user {@code Ada}.
+ */
 @Component
 public class PrimaryUserStore implements UserStore {
     private final OrganizationRepository organizations;
@@ -54,7 +59,7 @@ public class PrimaryUserStore implements UserStore {
                 .map(user -> toAuthenticated(user, organization));
     }
 
-    /** The user of this store named {@code username} in the organization named {@code organization}. */
+    /** The user a normalized {@code username} reaches in the organization named {@code organization}. */
     public Optional<PrimaryUser> find(String organization, String username) {
         return organizations.findByName(organization).flatMap(org -> users.find(org.id(), username));
     }

@@ -28,6 +28,10 @@ class AdminLoginThrottlingTest extends AdminApiTestBase {
         assertThat(throttled.status()).isEqualTo(429);
         assertThat(throttled.header("Retry-After")).isEqualTo("300");
         assertThat(throttled.json().path("error").asText()).isEqualTo("too_many_requests");
+        for (String respelt : new String[] {" target@" + org, "TARGET@" + org, "target @ " + org}) {
+            assertThat(Http.get(url, "Authorization", basic(respelt, PASSWORD)).status()).as("'%s'", respelt)
+                    .isEqualTo(429);
+        }
         assertThat(Http.get(url, "Authorization", basic("bystander@" + org, PASSWORD)).status()).isEqualTo(200);
         assertThat(Http.get(url, "Authorization", ADMIN).status()).isEqualTo(200);
     }

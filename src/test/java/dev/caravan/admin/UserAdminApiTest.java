@@ -188,6 +188,31 @@ class UserAdminApiTest extends AdminApiTestBase {
     }
 
     @Test
+    void usernamesAreStoredNormalizedAndAreUniqueIgnoringCase() {
+        String org = newOrganization();
+        String path = "/organizations/" + org + "/users";
+        Http.Response created = expect(post(path, json("username", "  Zoe\u0308   Smith ", "password", PASSWORD)), 201);
+        assertThat(created.json().path("username").asText()).isEqualTo("Zo\u00eb Smith");
+
+        for (String taken : new String[] {"zo\u00eb smith", "ZOE\u0308 SMITH", "Zo\u00eb\u00a0Smith"}) {
+            Http.Response conflict = expect(post(path, json("username", taken, "password", PASSWORD)), 409);
+            assertThat(conflict.json().path("field").asText()).isEqualTo("username");
+            assertThat(conflict.json().path("message").asText()).contains("Zo\u00eb Smith");
+        }
+        expectInvalid(post(path, json("username", "ev\u200be", "password", PASSWORD)), "username");
+        expect(get(path + "/zo%C3%AB%20smith"), 200);
+    }
+
+    @Test
+    void aPublisherLogsInToTheAdminApiByAnySpellingOfTheirName() {
+        String org = newOrganization();
+        newUser(org, "Gwen", PASSWORD, List.of("publisher"));
+        for (String spelling : new String[] {"Gwen@" + org, "gwen@" + org, " GWEN @ " + org}) {
+            expect(call("GET", "/organizations/" + org, null, basic(spelling, PASSWORD)), 200);
+        }
+    }
+
+    @Test
     void sameUsernameInTwoOrganizationsThenBothExist() {
         String first = newOrganization();
         String second = newOrganization();

@@ -251,6 +251,57 @@ class UserstoreAdminApiTest extends AdminApiTestBase {
     }
 
     @Test
+    void unknownFieldsAtAnyLevelAre400NamingTheirPath() {
+        Fixtures.World world = fixtures.world("http://127.0.0.1:9");
+        String path = "/organizations/" + world.organization().name() + "/userstore";
+        Map<String, Object> ldap = new java.util.LinkedHashMap<>(JSON.convertValue(
+                readTree(ldapDocument(SERVICE_PASSWORD)).get("ldap"), Map.class));
+        Map<String, Object> misspeltLdap = new java.util.LinkedHashMap<>(ldap);
+        misspeltLdap.put("bindDnn", SERVICE_DN);
+        Map<String, String> cases = Map.of(
+                json("kind", "ldap", "timout", "1s", "ldap", ldap), "timout",
+                json("kind", "ldap", "ldap", misspeltLdap), "ldap.bindDnn",
+                json("kind", "ldap", "circuitBreaker", Map.of("threshold", 3), "ldap", ldap), "circuitBreaker.threshold",
+                json("kind", "webservice", "webService", Map.of("url", "http://x/a", "timeOut", "1s")),
+                "webService.timeOut",
+                json("kind", "ldap", "ldap", ldap, "webService", Map.of("url", "http://x/a")), "webService",
+                json("kind", "ldap", "circuitBreaker", "5", "ldap", ldap), "circuitBreaker",
+                json("kind", "ldap", "ldap", Map.of("urls", List.of("ldap://x"), "userSearchBase", "dc=x",
+                        "caseSensitive", "sometimes")), "ldap.caseSensitive",
+                json("kind", "ldap", "ldap", Map.of("urls", List.of("ldap://x"), "userSearchBase", "dc=x",
+                        "subjectAttribute", "(entryUUID=*)")), "ldap.subjectAttribute");
+        cases.forEach((body, field) -> {
+            Http.Response refused = expect(put(path, body), 400);
+            assertThat(refused.json().path("error").asText()).isEqualTo("validation_failed");
+            assertThat(refused.json().path("field").asText()).as(body).isEqualTo(field);
+        });
+        expect(get(path), 404);
+    }
+
+    @Test
+    void aDefinitionReadFromTheApiCanBeSentBackAsItIs() {
+        Fixtures.World world = fixtures.world("http://127.0.0.1:9");
+        String path = "/organizations/" + world.organization().name() + "/userstore";
+        expect(put(path, ldapDocument(SERVICE_PASSWORD)), 201);
+        JsonNode read = expect(get(path), 200).json();
+        assertThat(read.at("/ldap/caseSensitive").asBoolean(true)).as("directories ignore case by default").isFalse();
+
+        ((com.fasterxml.jackson.databind.node.ObjectNode) read.get("ldap")).put("caseSensitive", true);
+        Http.Response written = expect(put(path, read.toString()), 200);
+        assertThat(written.json().at("/ldap/caseSensitive").asBoolean()).isTrue();
+        assertThat(written.json().at("/ldap/bindPasswordSet").asBoolean()).as("the stored secret is kept").isTrue();
+        assertThat(login(world, "lee", LDAP_USER_PASSWORD).status()).isEqualTo(200);
+    }
+
+    private static JsonNode readTree(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
     void testConnectionReportsTheStage() throws Exception {
         Fixtures.World world = fixtures.world("http://127.0.0.1:9");
         String path = "/organizations/" + world.organization().name() + "/userstore";

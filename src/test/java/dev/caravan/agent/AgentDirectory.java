@@ -44,16 +44,25 @@ final class AgentDirectory implements AutoCloseable {
     }
 
     ConfigurableApplicationContext startAgent(String organization, String brokerUrl, String brokerUser,
-                                              String brokerPassword) {
+                                              String brokerPassword, String... ldapSettings) {
         String prefix = "--caravan.userstores." + organization + ".";
-        return new SpringApplicationBuilder(CaravanApplication.class).profiles("agent").run(
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(
                 "--caravan.broker.url=" + brokerUrl,
                 "--caravan.broker.user=" + brokerUser,
                 "--caravan.broker.password=" + brokerPassword,
                 prefix + "kind=ldap",
                 prefix + "ldap.urls[0]=ldap://127.0.0.1:" + directory.getListenPort(),
                 prefix + "ldap.user-search-base=dc=corp,dc=example",
-                prefix + "ldap.user-filter=(uid={0})");
+                prefix + "ldap.user-filter=(uid={0})"));
+        for (String setting : ldapSettings) {
+            args.add(prefix + "ldap." + setting);
+        }
+        return new SpringApplicationBuilder(CaravanApplication.class).profiles("agent").run(args.toArray(String[]::new));
+    }
+
+    /** Ana's entryUUID, which the directory made when she was added. */
+    String anasEntryUuid() throws Exception {
+        return directory.getEntry("uid=ana,dc=corp,dc=example", "entryUUID").getAttributeValue("entryUUID");
     }
 
     /** A password grant for {@code ana} of the world's organization (the user only this directory holds). */

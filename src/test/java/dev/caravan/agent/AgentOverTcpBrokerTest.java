@@ -84,6 +84,26 @@ class AgentOverTcpBrokerTest extends CaravanTestBase {
     }
 
     @Test
+    void theAgentsCaseRuleAndPinnedSubjectReachTheGatewaysTokens() throws Exception {
+        Fixtures.World world = fixtures.world("http://127.0.0.1:9");
+        String org = world.organization().name();
+        stores.save(world.organization().id(), new SecondaryStoreDefinition(org, SecondaryStoreDefinition.Kind.LDAP,
+                SecondaryStoreDefinition.Mode.AGENT, null, null, Duration.ofSeconds(3), 2, 8, 50, Duration.ofSeconds(1)));
+
+        try (ConfigurableApplicationContext agent = directory.startAgent(org, "tcp://127.0.0.1:" + BROKER_PORT,
+                "caravan", BROKER_PASSWORD, "subject-attribute=entryUUID")) {
+            Http.Response ok = Http.postForm(traffic("/oauth2/token"),
+                    Http.basic(world.consumerKey(), world.consumerSecret()),
+                    Http.params("grant_type", "password", "username", " ANA@" + org, "password", USER_PASSWORD));
+            assertThat(ok.status()).as(ok.body()).isEqualTo(200);
+            com.nimbusds.jwt.JWTClaimsSet claims = com.nimbusds.jwt.SignedJWT
+                    .parse(ok.json().path("access_token").asText()).getJWTClaimsSet();
+            assertThat(claims.getSubject()).isEqualTo("entryUUID/" + directory.anasEntryUuid() + "@" + org);
+            assertThat(claims.getClaim("username")).isEqualTo("ana");
+        }
+    }
+
+    @Test
     void agentWithWrongBrokerPasswordIsNotLetIn() {
         Fixtures.World world = fixtures.world("http://127.0.0.1:9");
         String org = world.organization().name();

@@ -1,6 +1,7 @@
 package dev.caravan.bench;
 
 import dev.caravan.jwt.AccessTokenClaims;
+import dev.caravan.jwt.InvalidTokenException;
 import dev.caravan.jwt.BackendJwts;
 import dev.caravan.registry.ApiDefinition;
 import dev.caravan.registry.LiveRegistry.ClientApp;
@@ -74,12 +75,12 @@ public class BackendJwtBenchmark {
     }
 
     @Benchmark
-    public CharSequence assertionHit() {
+    public CharSequence assertionHit() throws InvalidTokenException {
         return backendJwts.assertion(token, api, client, subscription);
     }
 
     @Benchmark
-    public CharSequence assertionMiss() {
+    public CharSequence assertionMiss() throws InvalidTokenException {
         AccessTokenClaims another = new AccessTokenClaims("bench-" + fresh++, token.subject(), token.clientId(),
                 token.organization(), token.username(), token.scope(), token.family(), token.issuedAt(),
                 token.expiresAt());

@@ -192,7 +192,7 @@ public class SecondaryStoreRepository implements SealedValues {
 
     private SecondaryStoreDefinition read(String organization, String document) {
         try {
-            SecondaryStoreDefinition sealed = StoreDefinitions.parse(organization, JSON.readTree(document), Optional.empty());
+            SecondaryStoreDefinition sealed = StoreDefinitions.parseStored(organization, JSON.readTree(document));
             return StoreDefinitions.mapSecrets(sealed, (field, value) -> secrets.open(value, context(organization, field)));
         } catch (java.io.IOException e) {
             throw new IllegalStateException("the stored userstore of '" + organization + "' is not JSON");

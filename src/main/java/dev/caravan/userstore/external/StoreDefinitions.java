@@ -10,6 +10,7 @@ import com.unboundid.ldap.sdk.LDAPURL;
 import dev.caravan.userstore.external.SecondaryStoreDefinition.Kind;
 import dev.caravan.userstore.external.SecondaryStoreDefinition.Mode;
 import dev.caravan.userstore.ldap.LdapSettings;
+import dev.caravan.userstore.ldap.LdapUserStore;
 import dev.caravan.userstore.webservice.WebServiceSettings;
 import java.net.URI;
 import java.time.Duration;
@@ -20,13 +21,17 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BiFunction;
 import org.springframework.boot.convert.DurationStyle;
 
 /**
  * Reads and writes secondary-store definitions as JSON documents, the one shape shared by the
  * admin API, the database and the declarative {@code caravan.userstores} settings. Every field is
- * checked, and an error names it. Secrets ({@code ldap.bindPassword},
+ * checked, and an error names it; a field Caravan does not know, at any level, is an error too
+ * (naming its path, e.g. {@code timout} or {@code ldap.bindDnn}), so a misspelt setting is never
+ * silently replaced by its default. The {@code <secret>Set} flags of a written-out document are
+ * known (read-only: ignored), so a document read from the admin API can be sent back. Secrets ({@code ldap.bindPassword},
  * {@code ldap.trustStorePassword}, {@code webService.password},
  * {@code webService.trustStorePassword}) are write-only: a document that omits one keeps the
  * previous value, an explicit {@code null} or {@code ""} clears it, and a written-out document
@@ -37,16 +42,63 @@ public final class StoreDefinitions {
             "ldap.bindPassword", "ldap.trustStorePassword", "webService.password", "webService.trustStorePassword");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration MAX_TIMEOUT = Duration.ofMinutes(2);
+    private static final Set<String> FIELDS = Set.of("kind", "mode", "timeout", "consumers", "maxInFlight",
+            "circuitBreaker", "ldap", "webService");
+    private static final Set<String> BREAKER_FIELDS = Set.of("failureThreshold", "openDuration");
+    private static final Set<String> LDAP_FIELDS = Set.of("urls", "startTls", "bindDn", "bindPassword",
+            "bindPasswordSet", "userSearchBase", "userFilter", "groupSearchBase", "groupFilter", "groupNameAttribute",
+            "claimAttributes", "roleMappings", "poolSize", "connectTimeout", "responseTimeout", "trustStorePath",
+            "trustStorePassword", "trustStorePasswordSet", "caseSensitive", "subjectAttribute");
+    private static final Set<String> WEB_SERVICE_FIELDS = Set.of("url", "username", "password", "passwordSet",
+            "requestTemplate", "responsePointer", "successValue", "timeout", "trustStorePath", "trustStorePassword",
+            "trustStorePasswordSet", "caseSensitive");
 
     private StoreDefinitions() {}
 
+    /** A definition from the admin API or configuration: unknown fields are refused. */
     public static SecondaryStoreDefinition parse(String organization, JsonNode doc,
             Optional<SecondaryStoreDefinition> previous) {
+        return parse(organization, doc, previous, true);
+    }
+
+    /**
+     * A definition as stored by {@link #write}: fields this version does not know (written by a
+     * newer node during a rolling update) are skipped rather than making the store unreadable.
+     */
+    public static SecondaryStoreDefinition parseStored(String organization, JsonNode doc) {
+        return parse(organization, doc, Optional.empty(), false);
+    }
+
+    private static SecondaryStoreDefinition parse(String organization, JsonNode doc,
+            Optional<SecondaryStoreDefinition> previous, boolean strict) {
         if (doc == null || !doc.isObject()) {
             throw new InvalidStoreDefinitionException("", "the definition must be a JSON object");
         }
+        if (strict) {
+            onlyKnown(doc, FIELDS, "");
+            for (String block : List.of("circuitBreaker", "ldap", "webService")) {
+                JsonNode value = doc.get(block);
+                if (value != null && !value.isNull() && !value.isObject()) {
+                    throw new InvalidStoreDefinitionException(block, "must be an object");
+                }
+            }
+            onlyKnown(doc.path("circuitBreaker"), BREAKER_FIELDS, "circuitBreaker.");
+            onlyKnown(doc.path("ldap"), LDAP_FIELDS, "ldap.");
+            onlyKnown(doc.path("webService"), WEB_SERVICE_FIELDS, "webService.");
+            for (String flag : List.of("ldap.bindPasswordSet", "ldap.trustStorePasswordSet", "webService.passwordSet",
+                    "webService.trustStorePasswordSet")) {
+                JsonNode value = doc.path(flag.substring(0, flag.indexOf('.'))).get(flag.substring(flag.indexOf('.') + 1));
+                if (value != null && !value.isBoolean()) {
+                    throw new InvalidStoreDefinitionException(flag, "is read-only; if sent, it must be true or false");
+                }
+            }
+        }
         Kind kind = enumValue(doc, "kind", Kind.class, null);
         Mode mode = enumValue(doc, "mode", Mode.class, Mode.LOCAL);
+        String other = kind == Kind.LDAP ? "webService" : "ldap";
+        if (strict && doc.hasNonNull(other)) {
+            throw new InvalidStoreDefinitionException(other, "only for kind " + (kind == Kind.LDAP ? "webservice" : "ldap"));
+        }
         Duration timeout = duration(doc, "timeout", Duration.ofSeconds(5));
         int consumers = integer(doc, "consumers", 4, 1, 64);
         int maxInFlight = integer(doc, "maxInFlight", 16, 1, 1024);
@@ -108,7 +160,12 @@ public final class StoreDefinitions {
         if (groupFilter != null) {
             ldapFilter(groupFilter, "ldap.groupFilter");
         }
-        return new LdapSettings(List.copyOf(urls), n.path("startTls").asBoolean(false), bindDn,
+        String subjectAttribute = optionalText(n, "subjectAttribute", "ldap.subjectAttribute");
+        if (subjectAttribute != null && !LdapUserStore.ATTRIBUTE_NAME.matcher(subjectAttribute).matches()) {
+            throw new InvalidStoreDefinitionException("ldap.subjectAttribute",
+                    "must be an attribute name, e.g. entryUUID or objectGUID");
+        }
+        return new LdapSettings(List.copyOf(urls), bool(n, "startTls", "ldap.startTls", false), bindDn,
                 secret(n, "bindPassword", previous == null ? null : previous.bindPassword()),
                 base, filter, groupBase, groupFilter, optionalText(n, "groupNameAttribute", "ldap.groupNameAttribute"),
                 stringMap(n, "claimAttributes", "ldap.claimAttributes"), stringMap(n, "roleMappings", "ldap.roleMappings"),
@@ -116,7 +173,8 @@ public final class StoreDefinitions {
                 duration(n, "ldap.connectTimeout", "connectTimeout", Duration.ofSeconds(3)),
                 duration(n, "ldap.responseTimeout", "responseTimeout", Duration.ofSeconds(5)),
                 optionalText(n, "trustStorePath", "ldap.trustStorePath"),
-                secret(n, "trustStorePassword", previous == null ? null : previous.trustStorePassword()));
+                secret(n, "trustStorePassword", previous == null ? null : previous.trustStorePassword()),
+                bool(n, "caseSensitive", "ldap.caseSensitive", false), subjectAttribute);
     }
 
     private static WebServiceSettings webService(JsonNode n, WebServiceSettings previous) {
@@ -156,7 +214,8 @@ public final class StoreDefinitions {
                 optionalText(n, "successValue", "webService.successValue"),
                 duration(n, "webService.timeout", "timeout", Duration.ofSeconds(5)),
                 optionalText(n, "trustStorePath", "webService.trustStorePath"),
-                secret(n, "trustStorePassword", previous == null ? null : previous.trustStorePassword()));
+                secret(n, "trustStorePassword", previous == null ? null : previous.trustStorePassword()),
+                bool(n, "caseSensitive", "webService.caseSensitive", true));
     }
 
     /**
@@ -192,6 +251,8 @@ public final class StoreDefinitions {
             n.put("responseTimeout", l.responseTimeout().toString());
             putIfSet(n, "trustStorePath", l.trustStorePath());
             putSecret(n, "trustStorePassword", "ldap.trustStorePassword", l.trustStorePassword(), secrets);
+            n.put("caseSensitive", l.caseSensitive());
+            putIfSet(n, "subjectAttribute", l.subjectAttribute());
         }
         if (def.webService() != null) {
             WebServiceSettings w = def.webService();
@@ -205,6 +266,7 @@ public final class StoreDefinitions {
             n.put("timeout", w.timeout().toString());
             putIfSet(n, "trustStorePath", w.trustStorePath());
             putSecret(n, "trustStorePassword", "webService.trustStorePassword", w.trustStorePassword(), secrets);
+            n.put("caseSensitive", w.caseSensitive());
         }
         return doc;
     }
@@ -237,13 +299,14 @@ public final class StoreDefinitions {
             l = new LdapSettings(l.urls(), l.startTls(), l.bindDn(), apply(f, "ldap.bindPassword", l.bindPassword()),
                     l.userSearchBase(), l.userFilter(), l.groupSearchBase(), l.groupFilter(), l.groupNameAttribute(),
                     l.claimAttributes(), l.roleMappings(), l.poolSize(), l.connectTimeout(), l.responseTimeout(),
-                    l.trustStorePath(), apply(f, "ldap.trustStorePassword", l.trustStorePassword()));
+                    l.trustStorePath(), apply(f, "ldap.trustStorePassword", l.trustStorePassword()), l.caseSensitive(),
+                    l.subjectAttribute());
         }
         WebServiceSettings w = d.webService();
         if (w != null) {
             w = new WebServiceSettings(w.url(), w.username(), apply(f, "webService.password", w.password()),
                     w.requestTemplate(), w.responsePointer(), w.successValue(), w.timeout(), w.trustStorePath(),
-                    apply(f, "webService.trustStorePassword", w.trustStorePassword()));
+                    apply(f, "webService.trustStorePassword", w.trustStorePassword()), w.caseSensitive());
         }
         return new SecondaryStoreDefinition(d.organization(), d.kind(), d.mode(), l, w, d.timeout(), d.consumers(),
                 d.maxInFlight(), d.failureThreshold(), d.openDuration());
@@ -251,6 +314,33 @@ public final class StoreDefinitions {
 
     private static String apply(BiFunction<String, String, String> f, String field, String value) {
         return value == null ? null : f.apply(field, value);
+    }
+
+    private static void onlyKnown(JsonNode n, Set<String> known, String prefix) {
+        if (!n.isObject()) {
+            return;
+        }
+        Iterator<String> names = n.fieldNames();
+        while (names.hasNext()) {
+            String name = names.next();
+            if (!known.contains(name)) {
+                throw new InvalidStoreDefinitionException(prefix + name, "is not a field of a userstore definition");
+            }
+        }
+    }
+
+    private static boolean bool(JsonNode n, String name, String field, boolean fallback) {
+        JsonNode value = n.get(name);
+        if (value == null || value.isNull()) {
+            return fallback;
+        }
+        if (value.isBoolean()) {
+            return value.booleanValue();
+        }
+        if (value.isTextual() && (value.asText().equalsIgnoreCase("true") || value.asText().equalsIgnoreCase("false"))) {
+            return Boolean.parseBoolean(value.asText());
+        }
+        throw new InvalidStoreDefinitionException(field, "must be true or false");
     }
 
     private static String secret(JsonNode n, String name, String previous) {

@@ -5,7 +5,6 @@ import dev.caravan.registry.OrganizationRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
@@ -17,7 +16,6 @@ import org.springframework.stereotype.Component;
  * which is why it waits for every {@code DemoData}-like bean it is given.
  */
 @Component
-@EnableConfigurationProperties(UserstoreSettings.class)
 public class UserstoreBootstrap {
     private static final Logger log = LoggerFactory.getLogger(UserstoreBootstrap.class);
 

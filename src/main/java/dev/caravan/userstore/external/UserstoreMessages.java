@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravan.userstore.AuthenticatedUser;
+import dev.caravan.userstore.Usernames;
 import dev.caravan.userstore.Verification;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -15,8 +16,9 @@ import java.util.Set;
  * The JSON messages of userstore verification over Artemis. A request names the operation
  * ({@code verify} or {@code lookup}), the organization and the username, plus the password for
  * {@code verify}; it travels only in a non-persistent message that expires with the caller's
- * timeout. A reply carries the outcome and, when accepted, the user's roles and attributes,
- * never the password.
+ * timeout. A reply carries the outcome and, when accepted, the user as the store names them
+ * (its case rule applied), their pinned subject if the store pins one, their roles and
+ * attributes; never the password.
  */
 public final class UserstoreMessages {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -117,13 +119,21 @@ public final class UserstoreMessages {
     private static void writeUser(ObjectNode node, AuthenticatedUser user) {
         ObjectNode u = node.putObject("user");
         u.put("username", user.username());
+        if (user.pinnedSubject() != null) {
+            u.put("pinnedSubject", user.pinnedSubject());
+        }
         u.put("store", user.store());
         user.roles().forEach(u.putArray("roles")::add);
         ObjectNode attributes = u.putObject("attributes");
         user.attributes().forEach(attributes::put);
     }
 
-    /** Reads a reply into a verification; a malformed reply is {@code Unavailable}. */
+    /**
+     * Reads a reply into a verification; a malformed reply is {@code Unavailable}. The user is
+     * the one asked for, in the organization asked for: the store may give the name its case
+     * rule (the reply's name is taken when it has the same {@link Usernames#key}), never another
+     * name, and a pinned subject only of the {@code attribute/value} shape.
+     */
     public static Verification parseReply(String text, String organization, String username) {
         JsonNode node;
         try {
@@ -136,7 +146,7 @@ public final class UserstoreMessages {
             return new Verification.Unavailable("malformed userstore reply");
         }
         return switch (outcome) {
-            case "accepted" -> new Verification.Accepted(readUser(node.get("user"), organization, username));
+            case "accepted" -> accepted(node.get("user"), organization, username);
             case "rejected" -> new Verification.Rejected();
             case "unknown" -> new Verification.UnknownUser();
             case "unavailable" -> new Verification.Unavailable(
@@ -145,7 +155,27 @@ public final class UserstoreMessages {
         };
     }
 
-    private static AuthenticatedUser readUser(JsonNode user, String organization, String username) {
+    private static Verification accepted(JsonNode user, String organization, String username) {
+        String named = username;
+        String pinned = null;
+        if (user != null && user.isObject()) {
+            JsonNode replied = user.get("username");
+            if (replied != null && replied.isTextual() && replied.asText().equals(Usernames.normalize(replied.asText()))
+                    && Usernames.key(replied.asText()).equals(Usernames.key(username))) {
+                named = replied.asText();
+            }
+            if (user.has("pinnedSubject")) {
+                pinned = user.get("pinnedSubject").isTextual() ? user.get("pinnedSubject").asText() : null;
+                if (pinned == null || pinned.length() > 512 || pinned.indexOf('/') <= 0
+                        || Usernames.normalize(pinned) == null || !Usernames.normalize(pinned).equals(pinned)) {
+                    return new Verification.Unavailable("malformed pinned subject in the userstore reply");
+                }
+            }
+        }
+        return new Verification.Accepted(readUser(user, organization, named, pinned));
+    }
+
+    private static AuthenticatedUser readUser(JsonNode user, String organization, String username, String pinned) {
         Set<String> roles = new LinkedHashSet<>();
         Map<String, String> attributes = new LinkedHashMap<>();
         String store = "external";
@@ -166,7 +196,7 @@ public final class UserstoreMessages {
                 store = user.get("store").asText();
             }
         }
-        // the caller's organization and username, not the reply's: a reply cannot rename the user
-        return new AuthenticatedUser(username, organization, store, Set.copyOf(roles), Map.copyOf(attributes));
+        // always the caller's organization, and the name checked above: a reply cannot rename the user
+        return new AuthenticatedUser(username, organization, store, Set.copyOf(roles), Map.copyOf(attributes), pinned);
     }
 }

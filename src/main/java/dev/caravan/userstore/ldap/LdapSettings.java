@@ -24,6 +24,13 @@ import java.util.Map;
  * @param responseTimeout each LDAP operation's timeout
  * @param trustStorePath  PKCS#12/JKS trust store for ldaps/StartTLS (null: the JVM's default trust)
  * @param trustStorePassword its password (a secret)
+ * @param caseSensitive   whether the directory tells {@code Ada} from {@code ada} (false, the
+ *                        default: directories match {@code uid} and {@code sAMAccountName}
+ *                        ignoring case, and such a store's users are named in lower case)
+ * @param subjectAttribute null, or the attribute the users' subject is pinned to, so a renamed
+ *                        user stays one subject: {@code entryUUID} (OpenLDAP, 389 DS, ...),
+ *                        {@code objectGUID} (Active Directory; binary, written as the usual GUID
+ *                        string), {@code nsUniqueId}, {@code employeeNumber}, ...
  */
 public record LdapSettings(
         List<String> urls,
@@ -41,12 +48,33 @@ public record LdapSettings(
         Duration connectTimeout,
         Duration responseTimeout,
         String trustStorePath,
-        String trustStorePassword) {
+        String trustStorePassword,
+        boolean caseSensitive,
+        String subjectAttribute) {
+
+    /** Case-insensitive, subject not pinned. */
+    public LdapSettings(List<String> urls, boolean startTls, String bindDn, String bindPassword, String userSearchBase,
+                        String userFilter, String groupSearchBase, String groupFilter, String groupNameAttribute,
+                        Map<String, String> claimAttributes, Map<String, String> roleMappings, int poolSize,
+                        Duration connectTimeout, Duration responseTimeout, String trustStorePath,
+                        String trustStorePassword) {
+        this(urls, startTls, bindDn, bindPassword, userSearchBase, userFilter, groupSearchBase, groupFilter,
+                groupNameAttribute, claimAttributes, roleMappings, poolSize, connectTimeout, responseTimeout,
+                trustStorePath, trustStorePassword, false, null);
+    }
+
+    /** These settings with another case rule and subject attribute. */
+    public LdapSettings withIdentity(boolean caseSensitive, String subjectAttribute) {
+        return new LdapSettings(urls, startTls, bindDn, bindPassword, userSearchBase, userFilter, groupSearchBase,
+                groupFilter, groupNameAttribute, claimAttributes, roleMappings, poolSize, connectTimeout,
+                responseTimeout, trustStorePath, trustStorePassword, caseSensitive, subjectAttribute);
+    }
 
     @Override
     public String toString() {
         return "LdapSettings[urls=" + urls + ", startTls=" + startTls + ", bindDn=" + bindDn
                 + ", bindPassword=" + (bindPassword == null ? "<none>" : "<redacted>")
-                + ", userSearchBase=" + userSearchBase + ", userFilter=" + userFilter + "]";
+                + ", userSearchBase=" + userSearchBase + ", userFilter=" + userFilter
+                + ", caseSensitive=" + caseSensitive + ", subjectAttribute=" + subjectAttribute + "]";
     }
 }

@@ -26,6 +26,7 @@ import com.unboundid.util.ssl.SSLUtil;
 import com.unboundid.util.ssl.TrustStoreTrustManager;
 import dev.caravan.userstore.AuthenticatedUser;
 import dev.caravan.userstore.UserStore;
+import dev.caravan.userstore.Usernames;
 import dev.caravan.userstore.Verification;
 import dev.caravan.userstore.external.ConnectionCheck;
 import dev.caravan.userstore.external.ExternalUserStore;
@@ -55,10 +56,21 @@ import org.slf4j.LoggerFactory;
  * (RFC 4515: {@code * ( ) \ NUL}), and no DN is ever built from it; a search that finds more than
  * one entry is refused. A directory that is down or slow is {@code Unavailable}, never a wrong
  * password. The pool is created lazily, so a store whose directory is down still starts.
+ *
+ * <p>Identity: the username it is given is already normalized; the directory decides which entry
+ * it names. The user is then named by the store's case rule ({@link LdapSettings#caseSensitive}:
+ * in lower case unless the directory is case-sensitive), and, when {@link
+ * LdapSettings#subjectAttribute} is set, their subject is pinned to that attribute of the entry
+ * ({@code entryUUID/<value>}, {@code objectGUID/<GUID string>}), so a renamed user stays one
+ * subject. An entry without exactly one usable value of it cannot log in ({@code Unavailable}:
+ * the directory's data, not the password, is at fault).
  */
 public final class LdapUserStore implements ExternalUserStore {
     private static final Logger log = LoggerFactory.getLogger(LdapUserStore.class);
     private static final String MEMBER_OF = "memberOf";
+    /** An attribute type's name or numeric OID (RFC 4512 §2.5, without options). */
+    public static final java.util.regex.Pattern ATTRIBUTE_NAME =
+            java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9-]{0,99}|[0-9]+(\\.[0-9]+)+");
 
     private final String organization;
     private final LdapSettings settings;
@@ -96,8 +108,15 @@ public final class LdapUserStore implements ExternalUserStore {
         if (settings.claimAttributes() != null) {
             wanted.addAll(settings.claimAttributes().values());
         }
+        if (settings.subjectAttribute() != null) {
+            if (!ATTRIBUTE_NAME.matcher(settings.subjectAttribute()).matches()) {
+                throw new IllegalArgumentException("ldap.subjectAttribute must be an attribute name, e.g. entryUUID");
+            }
+            wanted.add(settings.subjectAttribute());
+        }
         this.attributes = wanted.toArray(String[]::new);
     }
+
 
     @Override
     public String kind() {
@@ -204,6 +223,9 @@ public final class LdapUserStore implements ExternalUserStore {
         } catch (AmbiguousUserException e) {
             log.warn("directory of organization '{}' has more than one entry for a username; login refused", organization);
             return new Verification.Rejected();
+        } catch (UnidentifiableUserException e) {
+            log.warn("directory of organization '{}': {}; login refused", organization, e.getMessage());
+            return new Verification.Unavailable("the directory entry has no usable subject attribute");
         } catch (LDAPException e) {
             log.warn("directory of organization '{}' could not be asked: {}", organization, e.getResultCode());
             return new Verification.Unavailable("directory unavailable (" + e.getResultCode().getName() + ")");
@@ -221,6 +243,9 @@ public final class LdapUserStore implements ExternalUserStore {
             return Optional.of(user(connections, username, entry.get()));
         } catch (AmbiguousUserException e) {
             return Optional.empty();
+        } catch (UnidentifiableUserException e) {
+            log.warn("directory of organization '{}': {}", organization, e.getMessage());
+            throw new StoreUnavailableException("the directory entry has no usable subject attribute");
         } catch (LDAPException e) {
             throw new StoreUnavailableException("directory unavailable (" + e.getResultCode().getName() + ")");
         }
@@ -252,7 +277,9 @@ public final class LdapUserStore implements ExternalUserStore {
     }
 
     private AuthenticatedUser user(LDAPConnectionPool connections, String username, SearchResultEntry entry)
-            throws LDAPException {
+            throws LDAPException, UnidentifiableUserException {
+        String pinned = settings.subjectAttribute() == null ? null
+                : settings.subjectAttribute() + "/" + subjectValue(entry, settings.subjectAttribute());
         Map<String, String> claims = new LinkedHashMap<>();
         if (settings.claimAttributes() != null) {
             settings.claimAttributes().forEach((claim, attribute) -> {
@@ -267,7 +294,38 @@ public final class LdapUserStore implements ExternalUserStore {
             String role = settings.roleMappings() == null ? null : settings.roleMappings().get(group);
             roles.add(role != null ? role : group);
         }
-        return new AuthenticatedUser(username, organization, "ldap", Set.copyOf(roles), Map.copyOf(claims));
+        String name = settings.caseSensitive() ? username : Usernames.lowerCase(username);
+        return new AuthenticatedUser(name, organization, "ldap", Set.copyOf(roles), Map.copyOf(claims), pinned);
+    }
+
+    /**
+     * The entry's one value of the subject attribute: a binary GUID ({@code objectGUID} and the
+     * other {@code ...Guid} attributes of Active Directory, 16 bytes) as the usual GUID string
+     * (its first three fields little-endian, as Windows writes them), anything else as text.
+     */
+    static String subjectValue(SearchResultEntry entry, String attribute) throws UnidentifiableUserException {
+        Attribute values = entry.getAttribute(attribute);
+        if (values == null || values.size() != 1) {
+            throw new UnidentifiableUserException("an entry has " + (values == null ? "no value" : values.size()
+                    + " values") + " of the subject attribute " + attribute + " (exactly one is needed)");
+        }
+        byte[] bytes = values.getValueByteArray();
+        if (attribute.toLowerCase(java.util.Locale.ROOT).endsWith("guid") && bytes.length == 16) {
+            return guid(bytes);
+        }
+        String text = Usernames.normalize(values.getValue());
+        if (text == null || text.length() > 256 || text.indexOf('\uFFFD') >= 0) {
+            throw new UnidentifiableUserException("an entry's subject attribute " + attribute
+                    + " is not text of at most 256 characters");
+        }
+        return text;
+    }
+
+    /** A Windows GUID's 16 bytes as {@code xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}, lower case. */
+    static String guid(byte[] b) {
+        java.util.HexFormat hex = java.util.HexFormat.of();
+        return hex.formatHex(new byte[] {b[3], b[2], b[1], b[0]}) + "-" + hex.formatHex(new byte[] {b[5], b[4]}) + "-"
+                + hex.formatHex(new byte[] {b[7], b[6]}) + "-" + hex.formatHex(b, 8, 10) + "-" + hex.formatHex(b, 10, 16);
     }
 
     private List<String> groups(LDAPConnectionPool connections, SearchResultEntry entry) throws LDAPException {
@@ -404,6 +462,13 @@ public final class LdapUserStore implements ExternalUserStore {
     private static final class AmbiguousUserException extends Exception {
         AmbiguousUserException() {
             super(null, null, false, false);
+        }
+    }
+
+    /** The entry cannot be given a pinned subject; the message names the attribute, never the user. */
+    static final class UnidentifiableUserException extends Exception {
+        UnidentifiableUserException(String message) {
+            super(message, null, false, false);
         }
     }
 }

@@ -18,6 +18,9 @@ import java.time.Duration;
  * @param timeout          connect + response timeout
  * @param trustStorePath   trust store for https (null: the JVM's default trust)
  * @param trustStorePassword its password (a secret)
+ * @param caseSensitive    whether the service tells {@code Ada} from {@code ada} (true, the default:
+ *                         Caravan cannot know, and taking two people for one is worse than one
+ *                         person for two); false names the users in lower case
  */
 public record WebServiceSettings(
         String url,
@@ -28,7 +31,16 @@ public record WebServiceSettings(
         String successValue,
         Duration timeout,
         String trustStorePath,
-        String trustStorePassword) {
+        String trustStorePassword,
+        boolean caseSensitive) {
+
+    /** Case-sensitive. */
+    public WebServiceSettings(String url, String username, String password, String requestTemplate,
+                              String responsePointer, String successValue, Duration timeout, String trustStorePath,
+                              String trustStorePassword) {
+        this(url, username, password, requestTemplate, responsePointer, successValue, timeout, trustStorePath,
+                trustStorePassword, true);
+    }
 
     public static final String DEFAULT_REQUEST_TEMPLATE =
             "{\"credentials\":{\"username\":\"{username}\",\"password\":\"{password}\"}}";
@@ -40,6 +52,6 @@ public record WebServiceSettings(
         return "WebServiceSettings[url=" + url + ", username=" + username
                 + ", password=" + (password == null ? "<none>" : "<redacted>")
                 + ", requestTemplate=" + requestTemplate + ", responsePointer=" + responsePointer
-                + ", successValue=" + successValue + ", timeout=" + timeout + "]";
+                + ", successValue=" + successValue + ", timeout=" + timeout + ", caseSensitive=" + caseSensitive + "]";
     }
 }

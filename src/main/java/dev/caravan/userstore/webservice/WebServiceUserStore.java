@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.core.JsonPointer;
 import dev.caravan.userstore.AuthenticatedUser;
 import dev.caravan.userstore.UserStore;
+import dev.caravan.userstore.Usernames;
 import dev.caravan.userstore.Verification;
 import dev.caravan.userstore.external.ConnectionCheck;
 import dev.caravan.userstore.external.ExternalUserStore;
@@ -38,7 +39,9 @@ import org.slf4j.LoggerFactory;
  * <p>A web service cannot tell "no such user" from "wrong password", so a negative verdict is
  * {@code Rejected}. Anything else (timeouts, 5xx, a refusal of the gateway's own credentials, an
  * answer not in the configured shape, an answer over 64 KiB) is {@code Unavailable}, never a
- * wrong password. Redirects are not followed. A blank password is never sent.
+ * wrong password. Redirects are not followed. A blank password is never sent. Users are named
+ * as given (normalized), or in lower case when the service ignores case
+ * ({@link WebServiceSettings#caseSensitive} false).
  */
 public final class WebServiceUserStore implements ExternalUserStore {
     private static final Logger log = LoggerFactory.getLogger(WebServiceUserStore.class);
@@ -117,6 +120,11 @@ public final class WebServiceUserStore implements ExternalUserStore {
     @Override
     public String kind() {
         return "webservice";
+    }
+
+    /** The store's name for a user the service accepted: its case rule applied. */
+    private String name(String username) {
+        return settings.caseSensitive() ? username : Usernames.lowerCase(username);
     }
 
     /** The request body: the template with both placeholders replaced by JSON-escaped text. */
@@ -238,7 +246,7 @@ public final class WebServiceUserStore implements ExternalUserStore {
         Answer answer = ask(username, password);
         if (answer instanceof Verdict verdict) {
             return verdict.valid()
-                    ? new Verification.Accepted(new AuthenticatedUser(username, organization, "webservice", Set.of(), Map.of()))
+                    ? new Verification.Accepted(new AuthenticatedUser(name(username), organization, "webservice", Set.of(), Map.of()))
                     : new Verification.Rejected();
         }
         Failure failure = (Failure) answer;
@@ -256,7 +264,7 @@ public final class WebServiceUserStore implements ExternalUserStore {
         if (username == null || username.isBlank()) {
             return Optional.empty();
         }
-        return Optional.of(new AuthenticatedUser(username, organization, "webservice", Set.of(), Map.of()));
+        return Optional.of(new AuthenticatedUser(name(username), organization, "webservice", Set.of(), Map.of()));
     }
 
     @Override

@@ -30,6 +30,36 @@ class UserstoreBootstrapTest {
     }
 
     @Test
+    void unknownKeyStopsStartUpNamingIt() {
+        assertThatThrownBy(() -> new SpringApplicationBuilder(CaravanApplication.class)
+                .run(args("bootstrap_unknown", "--caravan.userstores.acme.kind=webservice",
+                        "--caravan.userstores.acme.timout=1s",
+                        "--caravan.userstores.acme.web-service.url=http://127.0.0.1:9/auth")).close())
+                .hasStackTraceContaining("caravan.userstores.acme.timout: not a userstore setting");
+        assertThatThrownBy(() -> new SpringApplicationBuilder(CaravanApplication.class)
+                .run(args("bootstrap_unknown_nested", "--caravan.userstores.acme.kind=ldap",
+                        "--caravan.userstores.acme.ldap.urls[0]=ldap://127.0.0.1:9",
+                        "--caravan.userstores.acme.ldap.bind-dnn=cn=x",
+                        "--caravan.userstores.acme.ldap.user-search-base=dc=x")).close())
+                .hasStackTraceContaining("caravan.userstores.acme.ldap.bind-dnn: not a userstore setting");
+    }
+
+    @Test
+    void identitySettingsAreDeclaredLikeTheOthers() {
+        String database = "bootstrap_identity_" + System.nanoTime();
+        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(CaravanApplication.class)
+                .run(args(database, "--caravan.userstores.idco.kind=ldap",
+                        "--caravan.userstores.idco.ldap.urls[0]=ldap://127.0.0.1:9",
+                        "--caravan.userstores.idco.ldap.user-search-base=dc=x",
+                        "--caravan.userstores.idco.ldap.case-sensitive=true",
+                        "--caravan.userstores.idco.ldap.subject-attribute=entryUUID"))) {
+            SecondaryStoreDefinition stored = context.getBean(SecondaryStoreRepository.class).find("idco").orElseThrow();
+            assertThat(stored.ldap().caseSensitive()).isTrue();
+            assertThat(stored.ldap().subjectAttribute()).isEqualTo("entryUUID");
+        }
+    }
+
+    @Test
     void declaredStoreIsStoredOnceAndAnAdminsChangeIsNeverOverwritten() {
         String database = "bootstrap_" + System.nanoTime();
         try (ConfigurableApplicationContext first = new SpringApplicationBuilder(CaravanApplication.class)

@@ -42,6 +42,27 @@ class UserstoreMessagesTest {
     }
 
     @Test
+    void replyCarriesTheStoresSpellingOfTheNameAndThePinnedSubject() {
+        var user = new AuthenticatedUser("jane", "acme", "ldap", Set.of(), Map.of(), "entryUUID/5b0e-11");
+        String reply = UserstoreMessages.reply(new Verification.Accepted(user));
+        var parsed = (Verification.Accepted) UserstoreMessages.parseReply(reply, "acme", "JANE");
+        assertThat(parsed.user().username()).as("the store's case rule").isEqualTo("jane");
+        assertThat(parsed.user().subject()).isEqualTo("entryUUID/5b0e-11@acme");
+        var looked = UserstoreMessages.parseReply(UserstoreMessages.lookupReply(java.util.Optional.of(user)), "acme", "jane");
+        assertThat(((Verification.Accepted) looked).user().subject()).isEqualTo("entryUUID/5b0e-11@acme");
+    }
+
+    @Test
+    void aPinnedSubjectWithoutTheAttributeShapeIsRefused() {
+        for (String pinned : new String[] {"admin", "/x", "a/b\u0000", ""}) {
+            String reply = "{\"outcome\":\"accepted\",\"user\":{\"username\":\"jane\",\"pinnedSubject\":\""
+                    + pinned + "\"}}";
+            assertThat(UserstoreMessages.parseReply(reply, "acme", "jane")).as(pinned)
+                    .isInstanceOf(Verification.Unavailable.class);
+        }
+    }
+
+    @Test
     void malformedReplyIsUnavailableNeverRejected() {
         assertThat(UserstoreMessages.parseReply("not json", "a", "b")).isInstanceOf(Verification.Unavailable.class);
         assertThat(UserstoreMessages.parseReply("{}", "a", "b")).isInstanceOf(Verification.Unavailable.class);

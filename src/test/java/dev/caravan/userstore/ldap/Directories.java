@@ -19,6 +19,12 @@ final class Directories {
     static final String SERVICE_DN = "cn=caravan,ou=services,dc=example,dc=com";
     static final String SERVICE_PASSWORD = "service-Pa55word";
     static final String JANE_PASSWORD = "jane-Pa55word!";
+    static final String UPPER_ADA_PASSWORD = "Upper-ada-Pa55word!";
+    static final String LOWER_ADA_PASSWORD = "lower-ada-Pa55word!";
+    /** The AD entry's objectGUID as Windows shows it, and its 16 bytes as the directory holds them. */
+    static final String JANE_GUID = "01234567-89ab-cdef-0123-456789abcdef";
+    static final byte[] JANE_GUID_BYTES = {0x67, 0x45, 0x23, 0x01, (byte) 0xab, (byte) 0x89, (byte) 0xef, (byte) 0xcd,
+            0x01, 0x23, 0x45, 0x67, (byte) 0x89, (byte) 0xab, (byte) 0xcd, (byte) 0xef};
 
     /** Counts simple binds that reach the server, by bind DN. */
     static final class BindCounter extends InMemoryOperationInterceptor {
@@ -59,6 +65,12 @@ final class Directories {
                 "sn: a", "userPassword: twin-Pa55word!");
         server.add("dn: uid=twin,ou=contractors,ou=people,dc=example,dc=com", "objectClass: inetOrgPerson",
                 "uid: twin", "cn: twin", "sn: b", "userPassword: twin-Pa55word!");
+        // two people whose names differ only in case, told apart only by a case-exact attribute
+        // (labeledURI's equality rule is caseExactMatch; uid's ignores case)
+        server.add("dn: cn=ada-upper,ou=people,dc=example,dc=com", "objectClass: inetOrgPerson", "cn: ada-upper",
+                "sn: a", "labeledURI: Ada", "userPassword: " + UPPER_ADA_PASSWORD);
+        server.add("dn: cn=ada-lower,ou=people,dc=example,dc=com", "objectClass: inetOrgPerson", "cn: ada-lower",
+                "sn: a", "labeledURI: ada", "userPassword: " + LOWER_ADA_PASSWORD);
         server.add("dn: cn=travellers,ou=groups,dc=example,dc=com", "objectClass: groupOfNames", "cn: travellers",
                 "member: uid=jane,ou=people,dc=example,dc=com");
         server.add("dn: cn=admins,ou=groups,dc=example,dc=com", "objectClass: groupOfNames", "cn: admins",
@@ -87,7 +99,8 @@ final class Directories {
                 "sAMAccountName: jdoe", "userPrincipalName: jdoe@corp.example", "mail: jane@corp.example",
                 "department: Travel", "userPassword: " + JANE_PASSWORD,
                 "memberOf: CN=VPN Users,CN=Users,DC=corp,DC=example",
-                "memberOf: CN=Domain Admins,CN=Users,DC=corp,DC=example");
+                "memberOf: CN=Domain Admins,CN=Users,DC=corp,DC=example",
+                "objectGUID:: " + java.util.Base64.getEncoder().encodeToString(JANE_GUID_BYTES));
         server.startListening();
         return server;
     }

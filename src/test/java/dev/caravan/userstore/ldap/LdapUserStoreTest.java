@@ -67,6 +67,85 @@ class LdapUserStoreTest {
     }
 
     @Test
+    void aCaseInsensitiveDirectoryNamesItsUserInLowerCaseHoweverTheyTypeIt() {
+        LdapUserStore store = openLdap();
+        for (String spelling : new String[] {"jane", "JANE", "Jane"}) {
+            Verification verdict = store.verify("acme", spelling, Directories.JANE_PASSWORD.toCharArray());
+            assertThat(verdict).as(spelling).isInstanceOf(Verification.Accepted.class);
+            AuthenticatedUser jane = ((Verification.Accepted) verdict).user();
+            assertThat(jane.username()).isEqualTo("jane");
+            assertThat(jane.subject()).isEqualTo("jane@acme");
+        }
+        assertThat(store.lookup("acme", "JANE")).get().extracting(AuthenticatedUser::subject).isEqualTo("jane@acme");
+    }
+
+    @Test
+    void aCaseSensitiveStoreKeepsAdaAndAdaApart() {
+        LdapSettings s = Directories.openLdapSettings(Directories.url(directory));
+        LdapUserStore store = store(new LdapSettings(s.urls(), false, s.bindDn(), s.bindPassword(), s.userSearchBase(),
+                "(labeledURI={0})", null, null, null, Map.of(), Map.of(), 2, Duration.ofSeconds(2),
+                Duration.ofSeconds(2), null, null).withIdentity(true, null));
+
+        Verification upper = store.verify("acme", "Ada", Directories.UPPER_ADA_PASSWORD.toCharArray());
+        Verification lower = store.verify("acme", "ada", Directories.LOWER_ADA_PASSWORD.toCharArray());
+
+        assertThat(((Verification.Accepted) upper).user().subject()).isEqualTo("Ada@acme");
+        assertThat(((Verification.Accepted) lower).user().subject()).isEqualTo("ada@acme");
+        assertThat(store.verify("acme", "ada", Directories.UPPER_ADA_PASSWORD.toCharArray()))
+                .as("Ada's password is not ada's").isInstanceOf(Verification.Rejected.class);
+        assertThat(store.verify("acme", "ADA", Directories.UPPER_ADA_PASSWORD.toCharArray()))
+                .isInstanceOf(Verification.UnknownUser.class);
+    }
+
+    @Test
+    void aPinnedSubjectSurvivesARename() throws Exception {
+        LdapUserStore store = store(Directories.openLdapSettings(Directories.url(directory))
+                .withIdentity(false, "entryUUID"));
+        String uuid = directory.getEntry("uid=jane,ou=people,dc=example,dc=com", "entryUUID")
+                .getAttributeValue("entryUUID");
+        AuthenticatedUser before = ((Verification.Accepted) store.verify("acme", "Jane",
+                Directories.JANE_PASSWORD.toCharArray())).user();
+        assertThat(before.subject()).isEqualTo("entryUUID/" + uuid + "@acme");
+        assertThat(before.username()).isEqualTo("jane");
+
+        directory.modifyDN("uid=jane,ou=people,dc=example,dc=com", "uid=jane.doe", true);
+
+        AuthenticatedUser after = ((Verification.Accepted) store.verify("acme", "jane.doe",
+                Directories.JANE_PASSWORD.toCharArray())).user();
+        assertThat(after.subject()).as("the same person").isEqualTo(before.subject());
+        assertThat(after.username()).isEqualTo("jane.doe");
+        assertThat(store.lookup("acme", "jane.doe")).get().extracting(AuthenticatedUser::subject)
+                .isEqualTo(before.subject());
+        assertThat(store.verify("acme", "jane", Directories.JANE_PASSWORD.toCharArray()))
+                .isInstanceOf(Verification.UnknownUser.class);
+    }
+
+    @Test
+    void anEntryWithoutTheSubjectAttributeCannotLogIn() {
+        LdapUserStore store = store(Directories.openLdapSettings(Directories.url(directory))
+                .withIdentity(false, "employeeNumber"));
+        assertThat(store.verify("acme", "jane", Directories.JANE_PASSWORD.toCharArray()))
+                .isInstanceOf(Verification.Unavailable.class);
+        assertThatThrownBy(() -> store.lookup("acme", "jane")).isInstanceOf(StoreUnavailableException.class);
+    }
+
+    @Test
+    void anActiveDirectoryObjectGuidIsWrittenAsTheUsualGuidString() throws Exception {
+        InMemoryDirectoryServer ad = Directories.activeDirectory();
+        try {
+            LdapUserStore store = store(Directories.activeDirectorySettings(Directories.url(ad), "(sAMAccountName={0})")
+                    .withIdentity(false, "objectGUID"));
+            AuthenticatedUser jane = ((Verification.Accepted) store.verify("acme", "JDOE",
+                    Directories.JANE_PASSWORD.toCharArray())).user();
+            assertThat(jane.subject()).isEqualTo("objectGUID/" + Directories.JANE_GUID + "@acme");
+            assertThat(jane.username()).isEqualTo("jdoe");
+            assertThat(jane.qualifiedName()).isEqualTo("jdoe@acme");
+        } finally {
+            ad.shutDown(true);
+        }
+    }
+
+    @Test
     void verifyWhenPasswordWrongThenRejected() {
         assertThat(openLdap().verify("acme", "jane", "wrong".toCharArray())).isInstanceOf(Verification.Rejected.class);
     }

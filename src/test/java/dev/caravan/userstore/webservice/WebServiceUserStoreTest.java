@@ -105,6 +105,34 @@ class WebServiceUserStoreTest {
                 .isEqualTo(JSON.readTree("{\"credentials\":{\"username\":\"jane\",\"password\":\"jane-Pa55\"}}"));
     }
 
+    /** A service that ignores case, as many do: it accepts JANE with jane's password. */
+    private String caseIgnoringService() throws IOException {
+        return service(HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 10), body -> {
+            boolean ok = "jane".equalsIgnoreCase(body.at("/credentials/username").asText())
+                    && "jane-Pa55".equals(body.at("/credentials/password").asText());
+            return "{\"response\":{\"status\":\"" + ok + "\"}}";
+        });
+    }
+
+    private static String name(Verification verdict) {
+        return ((Verification.Accepted) verdict).user().username();
+    }
+
+    @Test
+    void byDefaultAServicesUsersAreNamedAsTypedAndACaseIgnoringOneNamesThemInLowerCase() throws Exception {
+        String url = caseIgnoringService();
+        WebServiceUserStore asTyped = new WebServiceUserStore("acme", settings(url));
+        assertThat(name(asTyped.verify("acme", "JANE", "jane-Pa55".toCharArray()))).isEqualTo("JANE");
+
+        WebServiceSettings s = settings(url);
+        WebServiceUserStore ignoringCase = new WebServiceUserStore("acme", new WebServiceSettings(s.url(), s.username(),
+                s.password(), null, null, null, s.timeout(), null, null, false));
+        assertThat(name(ignoringCase.verify("acme", "JANE", "jane-Pa55".toCharArray()))).isEqualTo("jane");
+        assertThat(ignoringCase.lookup("acme", "Jane")).get().extracting(u -> u.subject()).isEqualTo("jane@acme");
+        assertThat(JSON.readTree(received.get(received.size() - 1)).at("/credentials/username").asText())
+                .as("the service is asked with the name as typed").isEqualTo("JANE");
+    }
+
     @Test
     void nonDefaultSchemaWithBooleanVerdict() throws Exception {
         String url = service(HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 10), body -> {
