@@ -86,6 +86,11 @@ class MediatorParametersAreDataEndToEndTest extends PolicyTestBase {
         registry.add("caravan.mediation.reload-interval", () -> "100ms");
         registry.add("caravan.broker.password", () -> BROKER_PASSWORD);
         registry.add("caravan.secrets.key", () -> SECRETS_KEY);
+        // profiles exist only so that their secrets can be looked for in what a backend receives
+        for (String profile : new String[] {"corpus-basic", "corpus-tls"}) {
+            registry.add("caravan.backend-security." + profile + ".organizations[0]", () -> "corpus-profile-owner");
+            registry.add("caravan.backend-security." + profile + ".hosts[0]", () -> "127.0.0.1");
+        }
         registry.add("caravan.backend-security.corpus-basic.basic.username", () -> "gateway");
         registry.add("caravan.backend-security.corpus-basic.basic.password", () -> PROFILE_PASSWORD);
         registry.add("caravan.backend-security.corpus-tls.tls.key-store", KEY_STORE::getPath);
