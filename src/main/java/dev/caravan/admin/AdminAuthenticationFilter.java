@@ -59,7 +59,19 @@ class AdminAuthenticationFilter extends OncePerRequestFilter {
                     new ErrorBody("too_many_requests", "too many failed logins; try again later", null));
             return;
         }
-        Optional<AdminPrincipal> principal = authenticator.authenticate(credentials);
+        Optional<AdminPrincipal> principal;
+        try {
+            principal = authenticator.authenticate(credentials);
+        } catch (RuntimeException e) {
+            if (!dev.caravan.registry.Db.unavailable(e)) {
+                throw e;
+            }
+            // a publisher is looked up in the database: no answer about the credentials, no failure counted
+            response.setHeader(HttpHeaders.RETRY_AFTER, "1");
+            write(response, HttpStatus.SERVICE_UNAVAILABLE.value(),
+                    new ErrorBody("temporarily_unavailable", "the database cannot be reached; try again later", null));
+            return;
+        }
         if (principal.isEmpty()) {
             throttle.failed(key, ip);
             LOG.info("admin API authentication failed from {}", ip);

@@ -128,6 +128,11 @@ class AdminExceptionHandler {
                         new ErrorBody(status.name().toLowerCase(), status.getReasonPhrase(), null));
             }
         }
+        if (dev.caravan.registry.Db.unavailable(error)) {
+            LOG.warn("admin API: the database is unavailable ({})", error.getClass().getName());
+            return json(ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "1"),
+                    new ErrorBody("temporarily_unavailable", "the database cannot be reached; try again later", null));
+        }
         LOG.error("admin API request failed: {}", error.getClass().getName(), error);
         return json(ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR),
                 new ErrorBody("internal_error", "the request could not be completed", null));

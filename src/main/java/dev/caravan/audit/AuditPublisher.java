@@ -51,6 +51,21 @@ public class AuditPublisher implements SmartLifecycle {
         return security.send(event);
     }
 
+    /**
+     * For an event that must be on record before its effect is answered (a token handed out, a
+     * revocation): true when the broker acknowledged it within the wait, or when auditing is off.
+     */
+    public boolean securityRecorded(AuditEvent event) {
+        return !properties.enabled() || security(event);
+    }
+
+    /** Queues a security event without waiting for the broker (it is sent, and retried, all the same). */
+    public void securityLater(AuditEvent event) {
+        if (properties.enabled() && event.type().isSecurityEvent()) {
+            security.enqueue(event);
+        }
+    }
+
     /** Queues an API call's record without waiting; false when auditing is off or the queue is full (counted). */
     public boolean apiCall(ApiCall call) {
         if (!properties.enabled() || !properties.apiCalls().enabled()) {

@@ -68,10 +68,8 @@ final class SecurityEventSender {
 
     /** Whether the broker acknowledged the event within the wait. Never throws. */
     boolean send(AuditEvent event) {
-        Pending pending = new Pending(event, new CompletableFuture<>());
-        if (!running || !queue.offer(pending)) {
-            dropped.increment();
-            LOG.warn("security audit event {} dropped: the send buffer is full or closed", event.type());
+        Pending pending = offer(event);
+        if (pending == null) {
             return false;
         }
         try {
@@ -86,6 +84,21 @@ final class SecurityEventSender {
         } catch (ExecutionException e) {
             return false;
         }
+    }
+
+    /** Queues the event for the sender without waiting; false when it was dropped (counted). */
+    boolean enqueue(AuditEvent event) {
+        return offer(event) != null;
+    }
+
+    private Pending offer(AuditEvent event) {
+        Pending pending = new Pending(event, new CompletableFuture<>());
+        if (!running || !queue.offer(pending)) {
+            dropped.increment();
+            LOG.warn("security audit event {} dropped: the send buffer is full or closed", event.type());
+            return null;
+        }
+        return pending;
     }
 
     private void run() {

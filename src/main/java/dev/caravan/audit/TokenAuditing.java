@@ -19,8 +19,12 @@ import org.springframework.context.annotation.Configuration;
 /**
  * The audit steps of {@code routes/token-api.yaml}: after a grant, after a revocation, and in
  * the token flow's error handler. They read only what earlier steps left on the exchange (who
- * the client is, whom a grant was for, the error's category), never the form's secrets, and
- * never fail the request: the answer is already written when they run.
+ * the client is, whom a grant was for, the error's category), never the form's secrets. A grant
+ * or a revocation is answered only once its event is on record with the broker: if the broker
+ * does not acknowledge it within {@code caravan.audit.security-wait}, the request is answered 503
+ * ({@link UnrecordedEventException}; the event is still sent when the broker is back), so a
+ * token that was handed out is always in the audit trail. A refusal's event never fails the
+ * request.
  */
 @Configuration(proxyBeanMethods = false)
 public class TokenAuditing {
@@ -30,7 +34,7 @@ public class TokenAuditing {
     /** After {@code grant-token}: TOKEN_ISSUED, or TOKEN_REFRESHED for a refresh grant. */
     @Bean
     public Processor auditTokenIssued(AuditPublisher publisher) {
-        return exchange -> guarded(() -> {
+        return exchange -> {
             GrantResult granted = exchange.getProperty(TokenEndpointProcessors.GRANTED, GrantResult.class);
             if (granted == null) {
                 return;
@@ -38,13 +42,13 @@ public class TokenAuditing {
             String grantType = grantType(exchange);
             AuditEventType type = "refresh_token".equals(grantType)
                     ? AuditEventType.TOKEN_REFRESHED : AuditEventType.TOKEN_ISSUED;
-            publisher.security(AuditEvent.builder(type)
+            record(publisher, AuditEvent.builder(type)
                     .organization(granted.organization())
                     .username(granted.username())
                     .clientId(clientId(exchange))
                     .detail(AuditDetail.GRANT_TYPE, grantType)
                     .build());
-        });
+        };
     }
 
     /**
@@ -65,33 +69,52 @@ public class TokenAuditing {
                 event = AuditEvent.builder(AuditEventType.GRANT_REFUSED)
                         .organization(client == null ? null : client.organization());
             }
-            publisher.security(event
+            AuditEvent refused = event
                     .clientId(clientId(exchange))
                     .detail(AuditDetail.GRANT_TYPE, grantType(exchange))
                     .detail(AuditDetail.REASON, reason(failure))
                     .detail(AuditDetail.STATUS, status(failure))
-                    .build());
+                    .build();
+            if (failure instanceof UnrecordedEventException) {
+                publisher.securityLater(refused); // the broker just failed to take one: do not wait again
+            } else {
+                publisher.security(refused);
+            }
         });
     }
 
     /** After {@code revoke-token}: what was revoked (or {@code none}) and whose it was. */
     @Bean
     public Processor auditTokenRevoked(AuditPublisher publisher) {
-        return exchange -> guarded(() -> {
+        return exchange -> {
             RevokeAndIntrospect.Revoked revoked =
                     exchange.getProperty(RevokeAndIntrospect.REVOKED, RevokeAndIntrospect.Revoked.class);
             if (revoked == null) {
                 return;
             }
             ClientApp client = exchange.getProperty(TokenEndpointProcessors.CLIENT, ClientApp.class);
-            publisher.security(AuditEvent.builder(AuditEventType.TOKEN_REVOKED)
+            record(publisher, AuditEvent.builder(AuditEventType.TOKEN_REVOKED)
                     .organization(revoked.organization() != null ? revoked.organization()
                             : client == null ? null : client.organization())
                     .username(revoked.username())
                     .clientId(clientId(exchange))
                     .detail(AuditDetail.TOKEN_TYPE, revoked.tokenType())
                     .build());
-        });
+        };
+    }
+
+    /** Sends an event whose effect is answered only once it is on record (see the class comment). */
+    private static void record(AuditPublisher publisher, AuditEvent event) {
+        boolean recorded;
+        try {
+            recorded = publisher.securityRecorded(event);
+        } catch (RuntimeException e) {
+            LOG.warn("audit event not published: {}", e.getClass().getName());
+            recorded = false;
+        }
+        if (!recorded) {
+            throw new UnrecordedEventException();
+        }
     }
 
     static String reason(Throwable failure) {

@@ -30,6 +30,8 @@ public class EmbeddedBroker implements SmartLifecycle {
 
     /** The organizations' verification queues ({@code caravan.userstore.<organization>}). */
     static final String USERSTORE_ADDRESSES = ServedUserStores.queue("#");
+    /** Caravan's audit queues and topic. */
+    static final String AUDIT_ADDRESSES = "caravan.audit.#";
 
     private final BrokerProperties properties;
     private final BrokerCredentials credentials;
@@ -77,6 +79,14 @@ public class EmbeddedBroker implements SmartLifecycle {
         config.addAddressSetting(USERSTORE_ADDRESSES, new AddressSettings()
                 .setMaxSizeBytes(8L * 1024 * 1024)
                 .setAddressFullMessagePolicy(AddressFullMessagePolicy.FAIL));
+        // audit events are stored by routes that roll back while the database is unreachable: they
+        // are retried until it is back (with backoff up to a minute), never moved to the DLQ after
+        // ten tries, which would take acknowledged grants out of the audit trail
+        config.addAddressSetting(AUDIT_ADDRESSES, new AddressSettings()
+                .setMaxDeliveryAttempts(-1)
+                .setRedeliveryDelay(1000)
+                .setRedeliveryMultiplier(2)
+                .setMaxRedeliveryDelay(60_000));
         return config;
     }
 

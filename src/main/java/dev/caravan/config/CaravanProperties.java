@@ -49,6 +49,7 @@ public record CaravanProperties(
             @DefaultValue("caravan-gateway") @NotBlank String audience,
             @DefaultValue("1h") @NotNull Duration accessTokenTtl,
             @DefaultValue("14d") @NotNull Duration refreshTokenTtl,
+            @DefaultValue("2m") @NotNull Duration refreshRetryGrace,
             @DefaultValue("8192") @Min(256) int maxFormBytes,
             @DefaultValue("256") @Min(16) int maxUsernameLength,
             @DefaultValue("1024") @Min(16) int maxPasswordLength,

@@ -10,7 +10,9 @@ import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionOperations;
 
 /**
  * The {@code signing_key} table. Private keys are stored sealed by {@link SecretBox}, bound to the
@@ -34,10 +36,34 @@ public class SigningKeyRepository implements SealedValues {
 
     private final JdbcClient jdbc;
     private final SecretBox box;
+    private final TransactionOperations transactions;
 
-    public SigningKeyRepository(JdbcClient jdbc, SecretBox box) {
+    /** {@code transactions} runs on the data source of {@code jdbc} (Spring's transaction manager does). */
+    @Autowired
+    public SigningKeyRepository(JdbcClient jdbc, SecretBox box, TransactionOperations transactions) {
         this.jdbc = jdbc;
         this.box = box;
+        this.transactions = transactions;
+    }
+
+    /** Without transactions: each statement commits on its own (one node alone on its database). */
+    public SigningKeyRepository(JdbcClient jdbc, SecretBox box) {
+        this(jdbc, box, TransactionOperations.withoutTransaction());
+    }
+
+    /**
+     * Runs {@code makeFirst} when no key may be published at {@code now}, holding the database's
+     * registry lock (the {@code registry_version} row) from the look to the insert: of several nodes
+     * starting at once on an empty database, one makes the first key and the others find it, so
+     * there is never a second key signing beside it.
+     */
+    void ifNoneLive(Instant now, Runnable makeFirst) {
+        transactions.executeWithoutResult(status -> {
+            jdbc.sql("select version from registry_version where id = 1 for update").query(Long.class).single();
+            if (live(now).isEmpty()) {
+                makeFirst.run();
+            }
+        });
     }
 
     static String context(String kid) {

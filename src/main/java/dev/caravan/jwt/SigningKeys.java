@@ -129,9 +129,7 @@ public class SigningKeys {
         this.longestTokenLife = access.compareTo(backend) >= 0 ? access : backend;
         repository.sealPlaintext();
         Instant now = clock.instant();
-        if (repository.live(now).isEmpty()) {
-            generate(now, now);
-        }
+        repository.ifNoneLive(now, () -> generate(now, now));
         this.keys = load(null);
         Entry signer = keys.signerAt(now.toEpochMilli());
         if (signer == null) {

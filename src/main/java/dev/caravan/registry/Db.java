@@ -30,6 +30,26 @@ public final class Db {
         return value == null ? null : value.toInstant();
     }
 
+    /**
+     * Whether {@code failure} says the database cannot be reached or answer now (no connection
+     * within the pool's timeout, a connection lost, a query timed out, a lock not granted in
+     * time), rather than that the request was wrong: such a request is answered 503
+     * {@code temporarily_unavailable}, to be retried, never 500.
+     */
+    public static boolean unavailable(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof org.springframework.dao.TransientDataAccessException
+                    || t instanceof org.springframework.dao.DataAccessResourceFailureException
+                    || t instanceof org.springframework.transaction.CannotCreateTransactionException
+                    || t instanceof org.springframework.dao.RecoverableDataAccessException
+                    || t instanceof java.sql.SQLTransientException
+                    || t instanceof java.sql.SQLRecoverableException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public static String newId() {
         return UUID.randomUUID().toString();
     }

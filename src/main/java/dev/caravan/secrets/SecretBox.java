@@ -75,6 +75,13 @@ public class SecretBox {
         Path file = Path.of(properties.keyFile());
         try {
             if (!Files.exists(file)) {
+                if (!properties.generateKeyFile()) {
+                    // a key made here would be this node's alone: another node (or this one after its
+                    // disk is replaced) could not open what it sealed
+                    throw new IllegalStateException("caravan.secrets.key is required: set it to base64 of 32 random"
+                            + " bytes (openssl rand -base64 32), the same on every node, or put the 32 bytes in"
+                            + " caravan.secrets.key-file (" + file + " does not exist)");
+                }
                 create(file);
             }
             byte[] bytes = Files.readAllBytes(file);

@@ -1,6 +1,7 @@
 package dev.caravan.token;
 
 import dev.caravan.http.Responses;
+import dev.caravan.registry.Db;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.camel.Exchange;
@@ -35,6 +36,8 @@ public class OAuthErrorResponse implements Processor {
         Responses.noStore(exchange);
         if (error instanceof ThrottledException throttled) {
             exchange.getMessage().setHeader("Retry-After", throttled.retryAfterSeconds());
+        } else if (error.status() == 503) {
+            exchange.getMessage().setHeader("Retry-After", 1);
         }
         if (error.basicChallenge()) {
             exchange.getMessage().setHeader("WWW-Authenticate", "Basic realm=\"caravan\", charset=\"UTF-8\"");
@@ -42,6 +45,10 @@ public class OAuthErrorResponse implements Processor {
     }
 
     private static OAuthException unexpected(Throwable failure) {
+        if (Db.unavailable(failure)) {
+            LOG.warn("token endpoint: the database is unavailable ({})", failure.getClass().getName());
+            return OAuthException.temporarilyUnavailable("the server cannot complete the request right now; try again later");
+        }
         LOG.error("token endpoint failed: {}", failure == null ? "unknown" : failure.getClass().getName());
         return new OAuthException(500, "server_error", "the server could not complete the request", false);
     }

@@ -36,9 +36,9 @@ public class RefreshTokenGrant implements GrantHandler {
             throw OAuthException.invalidGrant("the refresh token is not valid");
         }
         String requested = form.optional("scope");
-        // the scope is checked before the token is spent: a refused request must not burn it
+        // the scope and the user are checked before the token is spent: a refused request must not burn it
         AuthenticatedUser[] current = new AuthenticatedUser[1];
-        RefreshTokens.Grant grant = refreshTokens.consume(value, client.application().id(), g -> {
+        RefreshTokens.Rotated rotated = refreshTokens.rotate(value, client.application().id(), g -> {
             Scopes.narrowed(requested, g.scope());
             try {
                 current[0] = users.current(g.organization(), g.username()).orElse(null);
@@ -49,9 +49,9 @@ public class RefreshTokenGrant implements GrantHandler {
             if (current[0] == null || !current[0].subject().equals(g.subject())) {
                 throw OAuthException.invalidGrant("the refresh token is not valid");
             }
-        });
-        String scope = Scopes.narrowed(requested, grant.scope());
+        }, granted -> Scopes.narrowed(requested, granted));
+        String scope = Scopes.narrowed(requested, rotated.grant().scope());
         // roles and claims as the store says now, not as they were at login
-        return issuer.forEndUser(client, current[0], scope, grant.family());
+        return issuer.forEndUser(client, current[0], scope, rotated.grant().family(), rotated.successor());
     }
 }

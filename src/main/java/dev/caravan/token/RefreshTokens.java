@@ -5,12 +5,24 @@ import dev.caravan.registry.Db;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionOperations;
 
 /**
  * Opaque refresh tokens, stored as SHA-256. Each use rotates the token; presenting a token that
  * was already used means it leaked, and the whole family (that login) is revoked.
+ *
+ * <p>A rotation is one transaction: the presented token is spent, its successor stored and
+ * recorded as its successor, or nothing happens. So the token a client holds is never spent
+ * without a successor being stored. A client whose answer was lost (the gateway stopped after
+ * the commit, the connection broke) retries with the token it still has: within
+ * {@code caravan.token.refresh-retry-grace} of its use, a spent token whose successor was never
+ * used is rotated again, and that unused successor is spent, instead of being taken for stolen.
+ * Should the first answer have reached someone after all, the one holding it finds it spent at
+ * their next refresh, and the family is revoked then. Revocation is read from the database, so a
+ * family revoked through another node is refused here at once.
  */
 @Component
 public class RefreshTokens {
@@ -22,82 +34,134 @@ public class RefreshTokens {
     private final JdbcClient jdbc;
     private final Revocations revocations;
     private final CaravanProperties.Token settings;
+    private final TransactionOperations transactions;
 
-    public RefreshTokens(JdbcClient jdbc, Revocations revocations, CaravanProperties properties) {
+    public RefreshTokens(JdbcClient jdbc, Revocations revocations, CaravanProperties properties,
+                         TransactionOperations transactions) {
         this.jdbc = jdbc;
         this.revocations = revocations;
         this.settings = properties.token();
+        this.transactions = transactions;
     }
 
     /** Stores a new refresh token of the family and returns its value (shown once, never stored). */
     public String issue(String family, String applicationId, String subject, String organization, String username,
                         String scope) {
         String value = Secrets.random(32);
+        insert(Secrets.sha256Hex(value), family, applicationId, subject, organization, username, scope);
+        return value;
+    }
+
+    private void insert(String hash, String family, String applicationId, String subject, String organization,
+                        String username, String scope) {
         Instant now = Instant.now();
         jdbc.sql("""
                 insert into refresh_token(token_hash, family_id, application_id, subject, organization, username,
                                           scope, expires_at, created_at)
                 values (?, ?, ?, ?, ?, ?, ?, ?, ?)""")
-                .params(Secrets.sha256Hex(value), family, applicationId, subject, organization, username, scope,
+                .params(hash, family, applicationId, subject, organization, username, scope,
                         Db.ts(now.plus(settings.refreshTokenTtl())), Db.ts(now))
                 .update();
-        return value;
     }
 
-    private record Row(Grant grant, Instant usedAt) {}
+    private record Row(Grant grant, Instant usedAt, String successor) {}
 
-    private Optional<Row> find(String hash) {
-        return jdbc.sql("select * from refresh_token where token_hash = ?").param(hash)
+    private Optional<Row> find(String hash, boolean lock) {
+        return jdbc.sql("select * from refresh_token where token_hash = ?" + (lock ? " for update" : "")).param(hash)
                 .query((rs, n) -> new Row(new Grant(
                         rs.getString("family_id"), rs.getString("application_id"), rs.getString("subject"),
                         rs.getString("organization"), rs.getString("username"), rs.getString("scope"),
-                        Db.instant(rs, "expires_at")), Db.instant(rs, "used_at")))
+                        Db.instant(rs, "expires_at")), Db.instant(rs, "used_at"), rs.getString("successor_hash")))
                 .optional();
     }
 
-    /**
-     * Consumes a refresh token for the given client. Unknown, expired, revoked or foreign tokens
-     * are {@code invalid_grant}; a token used before revokes its family, then is {@code invalid_grant}.
-     */
-    public Grant consume(String value, String applicationId) {
-        return consume(value, applicationId, grant -> { });
-    }
+    /** A refresh token checked, and its successor stored: the new token's value, and what the old one stood for. */
+    public record Rotated(Grant grant, String successor) {}
 
     /**
-     * As {@link #consume(String, String)}, with a check of the request against the grant (the
-     * scope of a refresh) that runs after reuse detection but before the token is spent: a
-     * request refused by the check leaves the token usable.
+     * Rotates a refresh token of the given client. Unknown, expired, revoked or foreign tokens are
+     * {@code invalid_grant}; a spent token is a reuse (its family revoked, {@link RefreshReuseException})
+     * unless it is the retry of a rotation whose answer was lost (see the class comment).
+     * {@code check} runs before anything is written (the request's scope, whether the user may
+     * still get tokens, which may ask a directory): a request it refuses leaves the token usable.
+     * {@code scope} gives the successor's scope from the grant.
      */
-    public Grant consume(String value, String applicationId, Consumer<Grant> beforeUse) {
+    public Rotated rotate(String value, String applicationId, Consumer<Grant> check, UnaryOperator<String> scope) {
         String hash = Secrets.sha256Hex(value);
-        Row row = find(hash).orElseThrow(() -> OAuthException.invalidGrant("the refresh token is not valid"));
+        Row row = find(hash, false).orElseThrow(() -> OAuthException.invalidGrant("the refresh token is not valid"));
+        Grant grant = usable(row, applicationId);
+        if (row.usedAt() != null && !retryable(row)) {
+            throw reused(grant);
+        }
+        check.accept(grant);
+        String next = Secrets.random(32);
+        String nextHash = Secrets.sha256Hex(next);
+        Grant spent = transactions.execute(status -> {
+            Row locked = find(hash, true).orElseThrow(() -> OAuthException.invalidGrant("the refresh token is not valid"));
+            usable(locked, applicationId);
+            Instant now = Instant.now();
+            if (locked.usedAt() != null) {
+                if (!retryable(locked)) {
+                    return null; // spent meanwhile by another request: a reuse, handled after the rollback
+                }
+                // the retry of a rotation whose answer was lost: its unused successor is spent
+                jdbc.sql("update refresh_token set used_at = ? where token_hash = ? and used_at is null")
+                        .params(Db.ts(now), locked.successor()).update();
+            }
+            jdbc.sql("update refresh_token set used_at = coalesce(used_at, ?), successor_hash = ? where token_hash = ?")
+                    .params(Db.ts(now), nextHash, hash).update();
+            Grant g = locked.grant();
+            insert(nextHash, g.family(), g.applicationId(), g.subject(), g.organization(), g.username(),
+                    scope.apply(g.scope()));
+            return g;
+        });
+        if (spent == null) {
+            throw reused(grant);
+        }
+        return new Rotated(spent, next);
+    }
+
+    /** The checks every presentation passes, spent or not. */
+    private Grant usable(Row row, String applicationId) {
         Grant grant = row.grant();
         if (!grant.applicationId().equals(applicationId)) {
             throw OAuthException.invalidGrant("the refresh token is not valid");
         }
-        if (revocations.isFamilyRevoked(grant.family())) {
+        if (familyRevoked(grant.family())) {
             throw OAuthException.invalidGrant("the refresh token is not valid");
         }
-        if (grant.expiresAt().isBefore(Instant.now())) {
+        if (!grant.expiresAt().isAfter(Instant.now())) {
             throw OAuthException.invalidGrant("the refresh token has expired");
-        }
-        if (row.usedAt() != null) {
-            revokeFamily(grant.family());
-            throw new RefreshReuseException(grant.organization(), grant.username());
-        }
-        beforeUse.accept(grant);
-        int won = jdbc.sql("update refresh_token set used_at = ? where token_hash = ? and used_at is null")
-                .params(Db.ts(Instant.now()), hash).update();
-        if (won == 0) {
-            revokeFamily(grant.family());
-            throw new RefreshReuseException(grant.organization(), grant.username());
         }
         return grant;
     }
 
+    /**
+     * A spent token presented again within the grace, whose successor exists and was never used:
+     * the client did not get (or lost) the answer of that rotation.
+     */
+    private boolean retryable(Row row) {
+        if (row.successor() == null || row.usedAt().plus(settings.refreshRetryGrace()).isBefore(Instant.now())) {
+            return false;
+        }
+        return jdbc.sql("select count(*) from refresh_token where token_hash = ? and used_at is null")
+                .param(row.successor()).query(Integer.class).single() == 1;
+    }
+
+    private RefreshReuseException reused(Grant grant) {
+        revokeFamily(grant.family());
+        return new RefreshReuseException(grant.organization(), grant.username());
+    }
+
+    /** Whether a family is revoked, as the database says (not this node's copy, which may lag). */
+    private boolean familyRevoked(String family) {
+        return jdbc.sql("select count(*) from revocation where kind = ? and item = ? and expires_at > ?")
+                .params(Revocations.FAMILY, family, Db.ts(Instant.now())).query(Integer.class).single() > 0;
+    }
+
     /** Finds the grant of a refresh token without consuming it (revocation, introspection). */
     public Optional<Grant> peek(String value) {
-        return find(Secrets.sha256Hex(value)).map(Row::grant);
+        return find(Secrets.sha256Hex(value), false).map(Row::grant);
     }
 
     public void revokeFamily(String family) {

@@ -30,12 +30,17 @@ public class TokenIssuer {
      * directory attribute's value {@code @organization}), {@code username} their canonical name.
      */
     public GrantResult forEndUser(ClientApp client, AuthenticatedUser user, String scope, String family) {
+        String refresh = refreshTokens.issue(family, client.application().id(), user.subject(), user.organization(),
+                user.username(), scope);
+        return forEndUser(client, user, scope, family, refresh);
+    }
+
+    /** As {@link #forEndUser(ClientApp, AuthenticatedUser, String, String)}, with the refresh token already stored. */
+    public GrantResult forEndUser(ClientApp client, AuthenticatedUser user, String scope, String family, String refresh) {
         String organization = user.organization();
         String username = user.username();
-        String subject = user.subject();
-        AccessTokens.Issued access = accessTokens.issue(subject, client.application().consumerKey(), organization,
+        AccessTokens.Issued access = accessTokens.issue(user.subject(), client.application().consumerKey(), organization,
                 username, scope, family, user.roles(), user.attributes());
-        String refresh = refreshTokens.issue(family, client.application().id(), subject, organization, username, scope);
         Map<String, Object> body = response(access, scope);
         body.put("refresh_token", refresh);
         return new GrantResult(body, organization, username);

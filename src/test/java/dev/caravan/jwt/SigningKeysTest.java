@@ -16,7 +16,10 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,7 +38,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The signing keys over a real database shared by several nodes (several {@link SigningKeys} on
@@ -51,10 +56,11 @@ class SigningKeysTest {
     private final MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
     private final ExecutorService threads = Executors.newFixedThreadPool(4);
     private JdbcClient jdbc;
+    private DriverManagerDataSource dataSource;
 
     @BeforeEach
     void database() {
-        DriverManagerDataSource dataSource = new DriverManagerDataSource(
+        dataSource = new DriverManagerDataSource(
                 "jdbc:h2:mem:keys_" + UUID.randomUUID().toString().replace("-", "") + ";DB_CLOSE_DELAY=-1", "sa", "");
         Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
         jdbc = JdbcClient.create(dataSource);
@@ -69,6 +75,33 @@ class SigningKeysTest {
     private SigningKeys node() {
         return new SigningKeys(new SigningKeyRepository(jdbc, box), properties, new SigningKeyProperties(RELOAD, DELAY),
                 true, clock);
+    }
+
+    /** A node starting on the shared database now, with transactions as the gateway has them. */
+    private SigningKeys transactionalNode() {
+        DataSourceTransactionManager manager = new DataSourceTransactionManager(dataSource);
+        return new SigningKeys(new SigningKeyRepository(jdbc, box, new TransactionTemplate(manager)), properties,
+                new SigningKeyProperties(RELOAD, DELAY), true, clock);
+    }
+
+    @Test
+    void nodesStartingAtOnceOnAnEmptyDatabaseMakeOneFirstKeyBetweenThem() throws Exception {
+        List<Future<SigningKeys>> nodes = new ArrayList<>();
+        CountDownLatch go = new CountDownLatch(1);
+        for (int i = 0; i < 4; i++) {
+            nodes.add(threads.submit(() -> {
+                go.await();
+                return transactionalNode();
+            }));
+        }
+        go.countDown();
+        Set<String> signing = new HashSet<>();
+        for (Future<SigningKeys> node : nodes) {
+            signing.add(signedKid(node.get(60, TimeUnit.SECONDS)));
+        }
+
+        assertThat(jdbc.sql("select count(*) from signing_key").query(Integer.class).single()).isEqualTo(1);
+        assertThat(signing).hasSize(1);
     }
 
     /** The kid a node's next token carries. */

@@ -16,7 +16,10 @@ import dev.caravan.registry.SubscriptionRepository;
 import dev.caravan.testsupport.CaravanTestBase;
 import dev.caravan.testsupport.MediatorRig;
 import dev.caravan.testsupport.Fixtures;
+import dev.caravan.registry.Db;
 import dev.caravan.token.OAuthException;
+import dev.caravan.token.RefreshReuseException;
+import dev.caravan.token.Secrets;
 import dev.caravan.token.RefreshTokens;
 import dev.caravan.token.Revocations;
 import dev.caravan.userstore.PrimaryUser;
@@ -128,13 +131,62 @@ class RepositoryPersistenceTest extends CaravanTestBase {
         Integer plain = jdbc.sql("select count(*) from refresh_token where token_hash = ?").param(token)
                 .query(Integer.class).single();
         assertThat(plain).as("the raw token is never stored").isZero();
-        RefreshTokens.Grant grant = refreshTokens.consume(token, world.application().id());
-        assertThat(grant.family()).isEqualTo(family);
-        assertThat(grant.username()).isEqualTo("u");
-        assertThatThrownBy(() -> refreshTokens.consume(token, world.application().id()))
+
+        RefreshTokens.Rotated first = rotate(token, world);
+        assertThat(first.grant().family()).isEqualTo(family);
+        assertThat(first.grant().username()).isEqualTo("u");
+        assertThat(successorOf(token)).as("spent and its successor recorded in one step")
+                .isEqualTo(Secrets.sha256Hex(first.successor()));
+        RefreshTokens.Rotated next = rotate(first.successor(), world);
+
+        assertThatThrownBy(() -> rotate(token, world))
+                .as("a spent token whose successor was used is a reuse")
                 .isInstanceOf(OAuthException.class)
                 .extracting(e -> ((OAuthException) e).error()).isEqualTo("invalid_grant");
         assertThat(revocations.isFamilyRevoked(family)).as("reuse revokes the family").isTrue();
+        assertThatThrownBy(() -> rotate(next.successor(), world)).isInstanceOf(OAuthException.class);
+    }
+
+    @Test
+    void aRotationWhoseAnswerWasLostIsRetriedWithTheSameTokenAndItsUnusedSuccessorIsSpent() {
+        Fixtures.World world = fixtures.world("http://127.0.0.1:9/");
+        String family = UUID.randomUUID().toString();
+        String token = refreshTokens.issue(family, world.application().id(), "u@o", world.organization().name(), "u",
+                "default");
+        RefreshTokens.Rotated lost = rotate(token, world);
+
+        RefreshTokens.Rotated retried = rotate(token, world);
+
+        assertThat(retried.successor()).isNotEqualTo(lost.successor());
+        assertThat(revocations.isFamilyRevoked(family)).as("a retry is no reuse").isFalse();
+        assertThat(rotate(retried.successor(), world).grant().family()).isEqualTo(family);
+        // whoever held the lost answer finds it spent: that is a reuse, and the family goes
+        assertThatThrownBy(() -> rotate(lost.successor(), world)).isInstanceOf(RefreshReuseException.class);
+        assertThat(revocations.isFamilyRevoked(family)).isTrue();
+    }
+
+    @Test
+    void aFamilyRevokedThroughAnotherNodeIsRefusedAtOnce() {
+        Fixtures.World world = fixtures.world("http://127.0.0.1:9/");
+        String family = UUID.randomUUID().toString();
+        String token = refreshTokens.issue(family, world.application().id(), "u@o", world.organization().name(), "u",
+                "default");
+        // another node's revocation: only in the database, not yet in this node's copy
+        jdbc.sql("insert into revocation(kind, item, expires_at, created_at) values ('family', ?, ?, ?)")
+                .params(family, Db.ts(Instant.now().plusSeconds(600)), Db.ts(Instant.now())).update();
+        assertThat(revocations.isFamilyRevoked(family)).isFalse();
+
+        assertThatThrownBy(() -> rotate(token, world)).isInstanceOf(OAuthException.class)
+                .extracting(e -> ((OAuthException) e).error()).isEqualTo("invalid_grant");
+    }
+
+    private RefreshTokens.Rotated rotate(String token, Fixtures.World world) {
+        return refreshTokens.rotate(token, world.application().id(), grant -> { }, scope -> scope);
+    }
+
+    private String successorOf(String token) {
+        return jdbc.sql("select successor_hash from refresh_token where token_hash = ? and used_at is not null")
+                .param(Secrets.sha256Hex(token)).query(String.class).single();
     }
 
     @Test

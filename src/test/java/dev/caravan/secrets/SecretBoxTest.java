@@ -50,9 +50,18 @@ class SecretBoxTest {
     }
 
     @Test
-    void keyFileIsMadeOnceWithOwnerOnlyPermissions(@TempDir Path dir) throws Exception {
+    void withoutAKeyOrAKeyFileTheStartStopsAndNamesTheSetting(@TempDir Path dir) {
+        Path file = dir.resolve("secret.key");
+
+        assertThatThrownBy(() -> new SecretBox(new SecretsProperties("", file.toString())))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("caravan.secrets.key is required");
+        assertThat(file).doesNotExist();
+    }
+
+    @Test
+    void keyFileIsMadeOnceWithOwnerOnlyPermissionsWhenGeneratingIsOn(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("sub/secret.key");
-        SecretBox first = new SecretBox(new SecretsProperties("", file.toString()));
+        SecretBox first = new SecretBox(new SecretsProperties("", file.toString(), true, List.of(), false));
         assertThat(Files.size(file)).isEqualTo(32);
         assertThat(Files.getPosixFilePermissions(file))
                 .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
@@ -68,7 +77,7 @@ class SecretBoxTest {
     }
 
     private static SecretBox box(String current, String... previous) {
-        return new SecretBox(new SecretsProperties(current, "unused", List.of(previous), true));
+        return new SecretBox(new SecretsProperties(current, "unused", false, List.of(previous), true));
     }
 
     @Test

@@ -66,7 +66,7 @@ class SecretsKeyRotationTest {
         }
 
         Node(boolean resealOnStart, String current, String... previous) {
-            SecretsProperties properties = new SecretsProperties(current, "unused", List.of(previous), resealOnStart);
+            SecretsProperties properties = new SecretsProperties(current, "unused", false, List.of(previous), resealOnStart);
             box = new SecretBox(properties);
             userstores = new SecondaryStoreRepository(jdbc, box, event -> { });
             SigningKeyRepository keyRows = new SigningKeyRepository(jdbc, box);
