@@ -49,6 +49,11 @@ class SecretsNeverAuditedTest extends AuditTestBase {
                     "refresh_token", "refresh_token", login.path("refresh_token").asText())).json();
             secrets.add(refreshed.path("access_token").asText());
             secrets.add(refreshed.path("refresh_token").asText());
+            JsonNode third = Http.postForm(traffic("/oauth2/token"), basic, Http.params("grant_type",
+                    "refresh_token", "refresh_token", refreshed.path("refresh_token").asText())).json();
+            secrets.add(third.path("access_token").asText());
+            secrets.add(third.path("refresh_token").asText());
+            // the first token again, its successor used since: a reuse
             Http.postForm(traffic("/oauth2/token"), basic, Http.params("grant_type", "refresh_token",
                     "refresh_token", login.path("refresh_token").asText()));
             String wrongPassword = "wrong-but-secret-Pa55";

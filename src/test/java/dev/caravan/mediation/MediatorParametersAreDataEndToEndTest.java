@@ -86,6 +86,9 @@ class MediatorParametersAreDataEndToEndTest extends PolicyTestBase {
         registry.add("caravan.mediation.reload-interval", () -> "100ms");
         registry.add("caravan.broker.password", () -> BROKER_PASSWORD);
         registry.add("caravan.secrets.key", () -> SECRETS_KEY);
+        // a secrets key of its own needs a database of its own: the shared test database's signing
+        // key is sealed with the test-wide key, which this context does not have
+        registry.add("spring.datasource.url", () -> "jdbc:h2:mem:caravan_corpus;DB_CLOSE_DELAY=-1");
         // profiles exist only so that their secrets can be looked for in what a backend receives
         for (String profile : new String[] {"corpus-basic", "corpus-tls"}) {
             registry.add("caravan.backend-security." + profile + ".organizations[0]", () -> "corpus-profile-owner");

@@ -26,7 +26,7 @@ class StartFailureTest {
             Process gateway = start(dir, "--server.port=0", "--caravan.broker.tcp.enabled=true",
                     "--caravan.broker.tcp.port=" + taken.getLocalPort());
             try {
-                boolean exited = gateway.waitFor(90, TimeUnit.SECONDS);
+                boolean exited = gateway.waitFor(180, TimeUnit.SECONDS);
 
                 assertThat(exited).as("the process ended by itself").isTrue();
                 assertThat(gateway.exitValue()).isEqualTo(1);
