@@ -12,7 +12,8 @@ import org.apache.camel.AsyncProcessor;
  * {@link ApiRuntimes}): caller networks parsed, CORS headers joined, mediator instances started,
  * the backend security profile and its HTTP client looked up, limits resolved against the
  * gateway's defaults. {@code cacheKey} changes whenever the definition does, so per-API caches
- * (the backend JWT) never serve a value built under an older policy.
+ * (the backend JWT) never serve a value built under an older policy. {@code methods} null: every
+ * method the traffic port serves; else those alone, {@code allow} their {@code Allow} header.
  */
 record ApiRuntime(
         ApiDefinition api,
@@ -28,7 +29,9 @@ record ApiRuntime(
         long maxRequestBodySize,
         long backendTimeoutMillis,
         boolean backendJwt,
-        Set<String> backendJwtClaims) {
+        Set<String> backendJwtClaims,
+        Set<String> methods,
+        String allow) {
 
     ApiPolicy policy() {
         return api.policy();
@@ -37,6 +40,6 @@ record ApiRuntime(
     /** The same runtime for an equal definition (a registry reload that did not change this API). */
     ApiRuntime withApi(ApiDefinition equal) {
         return new ApiRuntime(equal, cacheKey, allowedCallers, cors, requestFlow, responseFlow, faultFlow, routeIds,
-                security, backend, maxRequestBodySize, backendTimeoutMillis, backendJwt, backendJwtClaims);
+                security, backend, maxRequestBodySize, backendTimeoutMillis, backendJwt, backendJwtClaims, methods, allow);
     }
 }

@@ -138,7 +138,9 @@ public class ApiRuntimes implements ApiPolicyCheck, DisposableBean {
                     backend,
                     maxBody,
                     (policy.backendTimeout() == null ? gateway.responseTimeout() : policy.backendTimeout()).toMillis(),
-                    jwt, claims);
+                    jwt, claims,
+                    policy.methods() == null ? null : Set.copyOf(policy.methods()),
+                    String.join(", ", policy.methods() == null ? ApiPolicy.ALL_METHODS : policy.methods()));
             unbuildable.remove(api.id());
             ApiRuntime previous = byApiId.put(api.id(), runtime);
             if (previous != null) {

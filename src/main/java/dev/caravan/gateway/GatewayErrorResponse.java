@@ -37,6 +37,9 @@ public class GatewayErrorResponse implements Processor {
                             + error.getMessage() + "\"";
             exchange.getMessage().setHeader("WWW-Authenticate", challenge);
         }
+        if (error instanceof GatewayException.MethodNotAllowed refused) {
+            exchange.getMessage().setHeader("Allow", refused.allow());
+        }
         if (error.status() == 400 && error.bearerError() != null) {
             exchange.getMessage().setHeader("WWW-Authenticate",
                     "Bearer realm=\"caravan\", error=\"" + error.bearerError() + "\"");

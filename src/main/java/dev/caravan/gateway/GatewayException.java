@@ -37,6 +37,20 @@ public class GatewayException extends RuntimeException {
         return new GatewayException(404, "not_found", "no API matches this path", null);
     }
 
+    /** A method the API does not serve: 405, with the methods it does in {@code Allow}. */
+    public static final class MethodNotAllowed extends GatewayException {
+        private final String allow;
+
+        MethodNotAllowed(String allow) {
+            super(405, "method_not_allowed", "this API does not serve this method", null);
+            this.allow = allow;
+        }
+
+        public String allow() {
+            return allow;
+        }
+    }
+
     public int status() {
         return status;
     }

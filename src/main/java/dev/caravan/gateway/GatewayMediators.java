@@ -94,6 +94,21 @@ public class GatewayMediators {
     }
 
     /**
+     * The API's method allow-list ({@code policy.methods}): another method is 405 with the API's
+     * methods in {@code Allow}, before authentication, and the backend sees nothing. (A CORS
+     * preflight was answered by the step before.)
+     */
+    @Bean
+    public Processor checkMethod() {
+        return exchange -> {
+            ApiRuntime runtime = exchange.getProperty(RUNTIME, ApiRuntime.class);
+            if (runtime.methods() != null && !runtime.methods().contains(InboundRequest.of(exchange).method())) {
+                throw new GatewayException.MethodNotAllowed(runtime.allow());
+            }
+        };
+    }
+
+    /**
      * RFC 6750 bearer authentication: no credentials is a bare 401 challenge; a bad, expired
      * or revoked token is 401 {@code invalid_token}. The application's token never reaches the backend.
      */

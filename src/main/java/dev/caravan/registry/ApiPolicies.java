@@ -35,7 +35,7 @@ public final class ApiPolicies {
     static final Pattern PARAMETER = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,63}");
     static final Pattern CLAIM = Pattern.compile("[A-Za-z][A-Za-z0-9_.-]{0,63}");
     private static final Set<String> FIELDS = Set.of("dualToken", "mediation", "backendSecurity", "allowedCallers",
-            "cors", "maxRequestBodySize", "backendTimeout", "backendJwt", "queue");
+            "cors", "maxRequestBodySize", "backendTimeout", "backendJwt", "queue", "methods");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private ApiPolicies() {}
@@ -96,7 +96,30 @@ public final class ApiPolicies {
         Duration timeout = duration(at + ".backendTimeout", node.get("backendTimeout"));
         BackendJwt jwt = backendJwt(at + ".backendJwt", node.get("backendJwt"));
         Queue queue = queue(at + ".queue", node.get("queue"));
-        return new ApiPolicy(dualToken, mediation, backendSecurity, callers, cors, maxBody, timeout, jwt, queue);
+        List<String> methods = methods(at + ".methods", node.get("methods"));
+        return new ApiPolicy(dualToken, mediation, backendSecurity, callers, cors, maxBody, timeout, jwt, queue,
+                methods);
+    }
+
+    /** A non-empty list of distinct method names out of {@link ApiPolicy#ALL_METHODS} (case-sensitive), in that order; absent: null. */
+    private static List<String> methods(String at, JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        List<String> given = texts(at, node, ApiPolicy.ALL_METHODS.size());
+        if (given.isEmpty()) {
+            throw new InvalidApiPolicyException(at, "must name at least one method");
+        }
+        for (int i = 0; i < given.size(); i++) {
+            if (!ApiPolicy.ALL_METHODS.contains(given.get(i))) {
+                throw new InvalidApiPolicyException(at + "[" + i + "]", "must be one of " + String.join(", ",
+                        ApiPolicy.ALL_METHODS) + " (upper case)");
+            }
+            if (given.indexOf(given.get(i)) != i) {
+                throw new InvalidApiPolicyException(at + "[" + i + "]", "names a method twice");
+            }
+        }
+        return ApiPolicy.ALL_METHODS.stream().filter(given::contains).toList();
     }
 
     public static ObjectNode write(ApiPolicy policy) {
@@ -140,6 +163,9 @@ public final class ApiPolicies {
             if (policy.backendJwt().claims() != null) {
                 array(jwt, "claims", policy.backendJwt().claims());
             }
+        }
+        if (policy.methods() != null) {
+            array(node, "methods", policy.methods());
         }
         if (policy.queue() != null) {
             ObjectNode queue = node.putObject("queue");

@@ -8,7 +8,8 @@ import java.util.Map;
  * What an API asks of the gateway beyond routing: the X-Authorization mode, its mediation flows,
  * how the gateway authenticates to the backend, who may call it, CORS, limits and the backend JWT.
  * Immutable and validated ({@link ApiPolicies#parse}); stored as JSON with the API. Every field is
- * optional; {@link #NONE} is the behaviour of an API that sets nothing. Secrets never live here:
+ * optional; {@link #NONE} is the behaviour of an API that sets nothing. {@code methods} null serves
+ * every method of {@link #ALL_METHODS}; a list serves those alone (405 otherwise). Secrets never live here:
  * {@link #backendSecurity()} names a profile in configuration ({@code caravan.backend-security.<name>}).
  */
 public record ApiPolicy(
@@ -20,12 +21,24 @@ public record ApiPolicy(
         Long maxRequestBodySize,
         Duration backendTimeout,
         BackendJwt backendJwt,
-        Queue queue) {
+        Queue queue,
+        List<String> methods) {
+
+    /** The methods an API serves unless its policy lists fewer (the traffic port serves no others). */
+    public static final List<String> ALL_METHODS = List.of("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH");
 
     public static final ApiPolicy NONE = new ApiPolicy(false, Mediation.NONE, null, List.of(), null, null, null,
-            BackendJwt.DEFAULT, null);
+            BackendJwt.DEFAULT, null, null);
+
+    /** As before methods could be listed: every method. */
+    public ApiPolicy(boolean dualToken, Mediation mediation, String backendSecurity, List<String> allowedCallers,
+                     Cors cors, Long maxRequestBodySize, Duration backendTimeout, BackendJwt backendJwt, Queue queue) {
+        this(dualToken, mediation, backendSecurity, allowedCallers, cors, maxRequestBodySize, backendTimeout,
+                backendJwt, queue, null);
+    }
 
     public ApiPolicy {
+        methods = methods == null ? null : List.copyOf(methods);
         mediation = mediation == null ? Mediation.NONE : mediation;
         allowedCallers = allowedCallers == null ? List.of() : List.copyOf(allowedCallers);
         backendJwt = backendJwt == null ? BackendJwt.DEFAULT : backendJwt;

@@ -127,7 +127,7 @@ public class RefreshTokens {
         if (!grant.applicationId().equals(applicationId)) {
             throw OAuthException.invalidGrant("the refresh token is not valid");
         }
-        if (familyRevoked(grant.family())) {
+        if (revocations.isFamilyRevokedInDatabase(grant.family())) {
             throw OAuthException.invalidGrant("the refresh token is not valid");
         }
         if (!grant.expiresAt().isAfter(Instant.now())) {
@@ -151,12 +151,6 @@ public class RefreshTokens {
     private RefreshReuseException reused(Grant grant) {
         revokeFamily(grant.family());
         return new RefreshReuseException(grant.organization(), grant.username());
-    }
-
-    /** Whether a family is revoked, as the database says (not this node's copy, which may lag). */
-    private boolean familyRevoked(String family) {
-        return jdbc.sql("select count(*) from revocation where kind = ? and item = ? and expires_at > ?")
-                .params(Revocations.FAMILY, family, Db.ts(Instant.now())).query(Integer.class).single() > 0;
     }
 
     /** Finds the grant of a refresh token without consuming it (revocation, introspection). */

@@ -37,6 +37,26 @@ public class Revocations {
         return families.containsKey(family);
     }
 
+    /**
+     * Whether the database holds a live revocation of this token or its family: what token
+     * endpoints decide by (introspection, refresh), so that a revocation made through another node
+     * counts at once there; the API-call path uses this node's copy, which follows within the poll.
+     */
+    public boolean isRevokedInDatabase(AccessTokenClaims claims) {
+        return storedRevocation(JTI, claims.jti())
+                || (claims.family() != null && storedRevocation(FAMILY, claims.family()));
+    }
+
+    /** As {@link #isRevokedInDatabase(AccessTokenClaims)} for a refresh family. */
+    public boolean isFamilyRevokedInDatabase(String family) {
+        return storedRevocation(FAMILY, family);
+    }
+
+    private boolean storedRevocation(String kind, String item) {
+        return jdbc.sql("select count(*) from revocation where kind = ? and item = ? and expires_at > ?")
+                .params(kind, item, Db.ts(Instant.now())).query(Integer.class).single() > 0;
+    }
+
     public void revokeToken(String jti, Instant expiresAt) {
         store(JTI, jti, expiresAt);
         tokens.put(jti, expiresAt);

@@ -80,7 +80,7 @@ public class RevokeAndIntrospect {
         ClientApp client = TokenEndpointProcessors.client(exchange);
         String token = form.required("token");
         Map<String, Object> body = new LinkedHashMap<>();
-        Optional<AccessTokenClaims> access = ownAccessToken(client, token).filter(c -> !revocations.isRevoked(c));
+        Optional<AccessTokenClaims> access = ownAccessToken(client, token).filter(c -> !revocations.isRevokedInDatabase(c));
         if (access.isPresent()) {
             AccessTokenClaims c = access.get();
             body.put("active", true);
@@ -97,7 +97,7 @@ public class RevokeAndIntrospect {
         } else {
             Optional<RefreshTokens.Grant> refresh = token.length() > 512 ? Optional.empty() : refreshTokens.peek(token)
                     .filter(g -> g.applicationId().equals(client.application().id()))
-                    .filter(g -> !revocations.isFamilyRevoked(g.family()))
+                    .filter(g -> !revocations.isFamilyRevokedInDatabase(g.family()))
                     .filter(g -> g.expiresAt().isAfter(java.time.Instant.now()));
             body.put("active", refresh.isPresent());
             refresh.ifPresent(g -> {

@@ -11,6 +11,9 @@ import org.junit.jupiter.api.Test;
 
 /** Token introspection (RFC 7662): only the client's own tokens, and nothing about the others. */
 class IntrospectionTest extends TokenApiTestBase {
+    @org.springframework.beans.factory.annotation.Autowired
+    private org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
 
     private JsonNode login() {
         return assertTokenIssued(passwordLogin(world.endUserName(), Fixtures.END_USER_PASSWORD));
@@ -48,6 +51,22 @@ class IntrospectionTest extends TokenApiTestBase {
         assertThat(introspection.path("client_id").asText()).isEqualTo(world.consumerKey());
         assertThat(introspection.path("sub").asText()).isEqualTo(world.endUserName());
         assertThat(introspection.path("exp").asLong()).isPositive();
+    }
+
+    /** Another node's revocation is only in the database until this node's poll: introspection reads the database. */
+    @Test
+    void introspectWhenRevokedThroughAnotherNodeThenInactiveAtOnce() throws Exception {
+        JsonNode login = login();
+        String accessToken = login.path("access_token").asText();
+        JWTClaimsSet claims = jwt(accessToken).getJWTClaimsSet();
+        String family = (String) claims.getClaim("sid");
+        jdbc.sql("insert into revocation(kind, item, expires_at, created_at) values ('family', ?, ?, ?)")
+                .params(family, dev.caravan.registry.Db.ts(java.time.Instant.now().plusSeconds(3600)),
+                        dev.caravan.registry.Db.ts(java.time.Instant.now()))
+                .update();
+
+        assertInactiveOnly(introspect(accessToken));
+        assertInactiveOnly(introspect(login.path("refresh_token").asText()));
     }
 
     @Test

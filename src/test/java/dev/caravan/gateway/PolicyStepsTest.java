@@ -39,7 +39,9 @@ class PolicyStepsTest {
                 Instant.now(), policy);
         return new ApiRuntime(api, "api-1#1", policy.allowedCallers().stream().map(Cidr::parse).toList(),
                 policy.cors() == null ? null : new CorsPolicy(policy.cors()), request, List.of(), List.of(), List.of(),
-                security, BackendEndpoints.parse(api.backendUrl()), 1024, 1000, true, null);
+                security, BackendEndpoints.parse(api.backendUrl()), 1024, 1000, true, null,
+                policy.methods() == null ? null : java.util.Set.copyOf(policy.methods()),
+                String.join(", ", policy.methods() == null ? ApiPolicy.ALL_METHODS : policy.methods()));
     }
 
     private static ApiPolicy policy(List<String> callers, ApiPolicy.Cors cors, boolean dualToken) {
@@ -198,7 +200,8 @@ class PolicyStepsTest {
     private static ApiRuntime faultRuntime(List<AsyncProcessor> fault) {
         ApiRuntime plain = runtime(ApiPolicy.NONE, List.of(), null);
         return new ApiRuntime(plain.api(), plain.cacheKey(), plain.allowedCallers(), plain.cors(), plain.requestFlow(),
-                plain.responseFlow(), fault, plain.routeIds(), plain.security(), plain.backend(), 1024, 1000, true, null);
+                plain.responseFlow(), fault, plain.routeIds(), plain.security(), plain.backend(), 1024, 1000, true, null,
+                null, plain.allow());
     }
 
     private static Exchange errorAnswer(ApiRuntime runtime) {

@@ -179,6 +179,49 @@ class ApiPolicyEndToEndTest extends PolicyTestBase {
         assertThat(backend.take().path()).isEqualTo("/svc/items");
     }
 
+    // ---- methods ----
+
+    @Test
+    void aMethodTheApiDoesNotListIs405WithItsMethodsAndTheBackendSeesNothing() {
+        policy("{'methods': ['GET', 'HEAD']}");
+
+        for (String method : new String[] {"POST", "DELETE", "PATCH", "PUT"}) {
+            Http.Response response = call(method, "/items", "{}", "Authorization", "Bearer " + userToken,
+                    "Content-Type", "application/json");
+
+            assertThat(response.status()).as(method).isEqualTo(405);
+            assertThat(response.header("Allow")).isEqualTo("GET, HEAD");
+            assertThat(response.json().path("error").asText()).isEqualTo("method_not_allowed");
+        }
+        assertThat(backend.receivedNothing(NOTHING)).isTrue();
+        assertThat(call("GET", "/items", null, "Authorization", "Bearer " + userToken).status()).isEqualTo(200);
+        assertThat(backend.take().method()).isEqualTo("GET");
+    }
+
+    @Test
+    void aMethodIsRefusedBeforeAuthenticationAndAPreflightOfACorsApiIsStillAnswered() {
+        policy("{'methods': ['POST'], 'cors': {'allowOrigins': ['https://app.example.com'], 'allowMethods': ['POST']}}");
+
+        Http.Response anonymous = call("GET", "/items", null);
+        Http.Response preflight = call("OPTIONS", "/items", null, "Origin", "https://app.example.com",
+                "Access-Control-Request-Method", "POST");
+
+        assertThat(anonymous.status()).isEqualTo(405);
+        assertThat(preflight.status()).isEqualTo(204);
+        assertThat(backend.receivedNothing(NOTHING)).isTrue();
+    }
+
+    @Test
+    void theMethodListIsCheckedWhenSaved() {
+        assertRefused(putPolicy("{'methods': ['get']}"), "policy.methods[0]");
+        assertRefused(putPolicy("{'methods': ['TRACE']}"), "policy.methods[0]");
+        assertRefused(putPolicy("{'methods': ['GET', 'GET']}"), "policy.methods[1]");
+        assertRefused(putPolicy("{'methods': []}"), "policy.methods");
+        Http.Response saved = putPolicy("{'methods': ['POST', 'GET']}");
+        assertThat(saved.status()).isEqualTo(200);
+        assertThat(saved.json().path("policy").path("methods").toString()).isEqualTo("[\"GET\",\"POST\"]");
+    }
+
     // ---- CORS ----
 
     @Test
