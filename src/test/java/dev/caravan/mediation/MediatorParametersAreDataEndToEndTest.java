@@ -86,6 +86,11 @@ class MediatorParametersAreDataEndToEndTest extends PolicyTestBase {
         registry.add("caravan.mediation.reload-interval", () -> "100ms");
         registry.add("caravan.broker.password", () -> BROKER_PASSWORD);
         registry.add("caravan.secrets.key", () -> SECRETS_KEY);
+        // profiles whose secrets a value could try to read; bound, as every profile must be, to an organization and host
+        for (String profile : List.of("corpus-basic", "corpus-tls")) {
+            registry.add("caravan.backend-security." + profile + ".organizations[0]", () -> "corpus-profiles");
+            registry.add("caravan.backend-security." + profile + ".hosts[0]", () -> "127.0.0.1");
+        }
         registry.add("caravan.backend-security.corpus-basic.basic.username", () -> "gateway");
         registry.add("caravan.backend-security.corpus-basic.basic.password", () -> PROFILE_PASSWORD);
         registry.add("caravan.backend-security.corpus-tls.tls.key-store", KEY_STORE::getPath);
@@ -262,9 +267,14 @@ class MediatorParametersAreDataEndToEndTest extends PolicyTestBase {
     private final List<String> seen = new ArrayList<>();
 
     private TestBackend.Received callAndTake() {
+        return callAndTake("");
+    }
+
+    /** Calls the API and takes what the backend received; {@code what} says what was saved, for a failure. */
+    private TestBackend.Received callAndTake(String what) {
         Http.Response answer = call("GET", "/items", null, "Authorization", "Bearer " + userToken);
         seen.add(answer.status() + " " + answer.headers().map() + " " + answer.body());
-        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        assertThat(answer.status()).as(what + " " + answer.body()).isEqualTo(200);
         TestBackend.Received received = backend.take();
         seen.add(received.method() + " " + received.path() + "?" + received.query() + " " + received.headers() + " "
                 + received.bodyText());
@@ -290,7 +300,7 @@ class MediatorParametersAreDataEndToEndTest extends PolicyTestBase {
             }
             assertThat(saved.status()).as(mediator + "." + parameter + " = " + value + ": " + saved.body()).isEqualTo(200);
             backend.clear();
-            arrived.accept(value, callAndTake());
+            arrived.accept(value, callAndTake(mediator + "." + parameter + " = " + value + ":"));
             accepted++;
         }
         return accepted;
