@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravan.testsupport.Fixtures;
 import dev.caravan.testsupport.Http;
+import dev.caravan.testsupport.InjectionCorpus;
 import dev.caravan.testsupport.Poll;
 import dev.caravan.testsupport.TestBackend;
 import dev.caravan.testsupport.TestCertificates;
@@ -50,23 +51,7 @@ class MediatorParametersAreDataEndToEndTest extends PolicyTestBase {
     private static final File KEY_STORE = TestCertificates.selfSigned("CN=caravan-gateway");
 
     /** What a publisher might try: Camel's expression, placeholder, bean and SpEL-like forms. */
-    static final List<String> CORPUS = List.of(
-            "${properties:caravan.admin.password}",
-            "${env:HOME}",
-            "${sysenv.PATH}",
-            "${bean:dataSource?method=getConnection}",
-            "${camelContext.name}",
-            "${camelContext.createConsumerTemplate().receiveBody(\"file:/etc?fileName=passwd&noop=true\", 2000)}",
-            "${exchangeProperty.CamelToEndpoint}",
-            "$simple{header.Authorization}",
-            "{{caravan.admin.password}}",
-            "#{1+1}",
-            "RAW(x)",
-            "${header.Authorization}",
-            "${file:name}",
-            "${date:now}",
-            "${random(9)}",
-            "${sys.user.home}");
+    static final List<String> CORPUS = InjectionCorpus.VALUES;
 
     private static Path temporaryDirectory() {
         try {
@@ -311,7 +296,7 @@ class MediatorParametersAreDataEndToEndTest extends PolicyTestBase {
         for (String secret : secrets()) {
             assertThat(everything).doesNotContain(secret);
         }
-        assertThat(everything).doesNotContain("root:x:0:0"); // /etc/passwd
+        assertThat(everything).doesNotContain(InjectionCorpus.PASSWD_LINE);
     }
 
     // ------------------------------------------------------------------ tests
