@@ -66,6 +66,8 @@ class MediatorParametersAreDataEndToEndTest extends PolicyTestBase {
 
     @DynamicPropertySource
     static void gateway(DynamicPropertyRegistry registry) {
+        // its own database: the shared one holds a signing key sealed with another caravan.secrets.key
+        registry.add("spring.datasource.url", () -> "jdbc:h2:mem:mediator_parameters;DB_CLOSE_DELAY=-1");
         registry.add("caravan.mediation.mediators-dir", MEDIATORS::toString);
         registry.add("caravan.mediation.routes-dir", () -> DIR.resolve("user-routes").toString());
         registry.add("caravan.mediation.reload-interval", () -> "100ms");
