@@ -30,8 +30,12 @@ final class Checks {
     static final int MAX_TIERS_TEXT = 500;
     /** Grant types in their canonical order; the default of a new application is all of them. */
     static final List<String> GRANT_TYPES = List.of("password", "client_credentials", "refresh_token");
-    /** First context segments the traffic port's own endpoints use ({@code /oauth2/token}, {@code /.well-known/...}). */
-    private static final Set<String> RESERVED_CONTEXT_ROOTS = Set.of("oauth2", ".well-known");
+    /**
+     * First context segments the traffic port's own endpoints use ({@code /oauth2/token},
+     * {@code /.well-known/...}, the aliases {@code /token} and {@code /revoke}), compared in lower
+     * case: no API looks like one of them in another case either.
+     */
+    private static final Set<String> RESERVED_CONTEXT_ROOTS = Set.of("oauth2", ".well-known", "token", "revoke");
 
     private Checks() {}
 
@@ -137,7 +141,7 @@ final class Checks {
                 throw AdminError.invalid(field, rule);
             }
         }
-        if (RESERVED_CONTEXT_ROOTS.contains(segments[0])) {
+        if (RESERVED_CONTEXT_ROOTS.contains(segments[0].toLowerCase(java.util.Locale.ROOT))) {
             throw AdminError.invalid(field, "must not start with /" + segments[0] + " (the gateway's own endpoints)");
         }
         return value;

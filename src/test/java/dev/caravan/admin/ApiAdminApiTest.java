@@ -209,6 +209,13 @@ class ApiAdminApiTest extends AdminApiTestBase {
         expectInvalid(createApi(org, "context", "/" + "c".repeat(200)), "context");
         expectInvalid(createApi(org, "context", "/oauth2"), "context");
         expectInvalid(createApi(org, "context", "/.well-known/x"), "context");
+        // the traffic port's aliases /token and /revoke are its own too, and no root is another's in another case
+        expectInvalid(createApi(org, "context", "/token"), "context");
+        expectInvalid(createApi(org, "context", "/revoke/v1"), "context");
+        expectInvalid(createApi(org, "context", "/OAuth2"), "context");
+        expectInvalid(createApi(org, "context", "/Token"), "context");
+        expectInvalid(createApi(org, "context", "/.Well-Known"), "context");
+        expect(createApi(org, "context", "/" + unique("token")), 201);
     }
 
     @Test

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravan.testsupport.Fixtures;
 import dev.caravan.testsupport.Http;
+import dev.caravan.testsupport.InjectionCorpus;
 import dev.caravan.testsupport.Poll;
 import dev.caravan.testsupport.TestBackend;
 import dev.caravan.testsupport.TestCertificates;
@@ -50,23 +51,7 @@ class MediatorParametersAreDataEndToEndTest extends PolicyTestBase {
     private static final File KEY_STORE = TestCertificates.selfSigned("CN=caravan-gateway");
 
     /** What a publisher might try: Camel's expression, placeholder, bean and SpEL-like forms. */
-    static final List<String> CORPUS = List.of(
-            "${properties:caravan.admin.password}",
-            "${env:HOME}",
-            "${sysenv.PATH}",
-            "${bean:dataSource?method=getConnection}",
-            "${camelContext.name}",
-            "${camelContext.createConsumerTemplate().receiveBody(\"file:/etc?fileName=passwd&noop=true\", 2000)}",
-            "${exchangeProperty.CamelToEndpoint}",
-            "$simple{header.Authorization}",
-            "{{caravan.admin.password}}",
-            "#{1+1}",
-            "RAW(x)",
-            "${header.Authorization}",
-            "${file:name}",
-            "${date:now}",
-            "${random(9)}",
-            "${sys.user.home}");
+    static final List<String> CORPUS = InjectionCorpus.VALUES;
 
     private static Path temporaryDirectory() {
         try {
@@ -81,17 +66,16 @@ class MediatorParametersAreDataEndToEndTest extends PolicyTestBase {
 
     @DynamicPropertySource
     static void gateway(DynamicPropertyRegistry registry) {
+        // its own database: the shared one holds a signing key sealed with another caravan.secrets.key
+        registry.add("spring.datasource.url", () -> "jdbc:h2:mem:mediator_parameters;DB_CLOSE_DELAY=-1");
         registry.add("caravan.mediation.mediators-dir", MEDIATORS::toString);
         registry.add("caravan.mediation.routes-dir", () -> DIR.resolve("user-routes").toString());
         registry.add("caravan.mediation.reload-interval", () -> "100ms");
         registry.add("caravan.broker.password", () -> BROKER_PASSWORD);
         registry.add("caravan.secrets.key", () -> SECRETS_KEY);
-        // a secrets key of its own needs a database of its own: the shared test database's signing
-        // key is sealed with the test-wide key, which this context does not have
-        registry.add("spring.datasource.url", () -> "jdbc:h2:mem:caravan_corpus;DB_CLOSE_DELAY=-1");
-        // profiles exist only so that their secrets can be looked for in what a backend receives
-        for (String profile : new String[] {"corpus-basic", "corpus-tls"}) {
-            registry.add("caravan.backend-security." + profile + ".organizations[0]", () -> "corpus-profile-owner");
+        // profiles whose secrets a value could try to read; bound, as every profile must be, to an organization and host
+        for (String profile : List.of("corpus-basic", "corpus-tls")) {
+            registry.add("caravan.backend-security." + profile + ".organizations[0]", () -> "corpus-profiles");
             registry.add("caravan.backend-security." + profile + ".hosts[0]", () -> "127.0.0.1");
         }
         registry.add("caravan.backend-security.corpus-basic.basic.username", () -> "gateway");
@@ -270,9 +254,14 @@ class MediatorParametersAreDataEndToEndTest extends PolicyTestBase {
     private final List<String> seen = new ArrayList<>();
 
     private TestBackend.Received callAndTake() {
+        return callAndTake("");
+    }
+
+    /** Calls the API and takes what the backend received; {@code what} says what was saved, for a failure. */
+    private TestBackend.Received callAndTake(String what) {
         Http.Response answer = call("GET", "/items", null, "Authorization", "Bearer " + userToken);
         seen.add(answer.status() + " " + answer.headers().map() + " " + answer.body());
-        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        assertThat(answer.status()).as(what + " " + answer.body()).isEqualTo(200);
         TestBackend.Received received = backend.take();
         seen.add(received.method() + " " + received.path() + "?" + received.query() + " " + received.headers() + " "
                 + received.bodyText());
@@ -298,7 +287,7 @@ class MediatorParametersAreDataEndToEndTest extends PolicyTestBase {
             }
             assertThat(saved.status()).as(mediator + "." + parameter + " = " + value + ": " + saved.body()).isEqualTo(200);
             backend.clear();
-            arrived.accept(value, callAndTake());
+            arrived.accept(value, callAndTake(mediator + "." + parameter + " = " + value + ":"));
             accepted++;
         }
         return accepted;
@@ -309,7 +298,7 @@ class MediatorParametersAreDataEndToEndTest extends PolicyTestBase {
         for (String secret : secrets()) {
             assertThat(everything).doesNotContain(secret);
         }
-        assertThat(everything).doesNotContain("root:x:0:0"); // /etc/passwd
+        assertThat(everything).doesNotContain(InjectionCorpus.PASSWD_LINE);
     }
 
     // ------------------------------------------------------------------ tests

@@ -130,6 +130,13 @@ public final class TestBackend implements AutoCloseable {
         received.clear();
     }
 
+    /** Every request received and not yet taken, without waiting; they are taken. */
+    public List<Received> drain() {
+        List<Received> all = new java.util.ArrayList<>();
+        received.drainTo(all);
+        return all;
+    }
+
     @Override
     public void close() {
         server.stop(0);
