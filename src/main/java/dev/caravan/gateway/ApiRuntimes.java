@@ -150,7 +150,8 @@ public class ApiRuntimes implements ApiPolicyCheck, DisposableBean {
         } catch (RuntimeException e) {
             removeRoutes(routeIds);
             log.error("API {} {} of organization {} cannot be served: {}", api.context(), api.version(), organization(api),
-                    e.getMessage());
+                    describe(e));
+            log.debug("why API {} {} cannot be served", api.context(), api.version(), e);
             unbuildable.put(api.id(), api);
             throw unavailable();
         }
@@ -216,7 +217,7 @@ public class ApiRuntimes implements ApiPolicyCheck, DisposableBean {
                         .handler(template -> template.getRoute().errorHandler(new NoErrorHandlerDefinition()))
                         .add();
             } catch (Exception e) {
-                throw new IllegalStateException("mediator " + ref.mediator() + ": " + e.getMessage(), e);
+                throw new IllegalStateException("mediator " + ref.mediator() + ": " + describe(e), e);
             }
             routeIds.add(name);
             try {
@@ -224,7 +225,7 @@ public class ApiRuntimes implements ApiPolicyCheck, DisposableBean {
                 ServiceHelper.startService(producer);
                 processors.add(producer);
             } catch (Exception e) {
-                throw new IllegalStateException("mediator " + ref.mediator() + " cannot be called: " + e.getMessage(), e);
+                throw new IllegalStateException("mediator " + ref.mediator() + " cannot be called: " + describe(e), e);
             }
         }
         return List.copyOf(processors);
@@ -279,6 +280,14 @@ public class ApiRuntimes implements ApiPolicyCheck, DisposableBean {
             longest = Math.max(longest, runtime.policy().queue().timeout().toMillis());
         }
         retirement.schedule(() -> removeRoutes(runtime.routeIds()), longest + RETIRE_MARGIN_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** A failure's message, or its class and its cause's when it has none (an NPE inside Camel says nothing else). */
+    private static String describe(Throwable e) {
+        if (e.getMessage() != null) {
+            return e.getMessage();
+        }
+        return e.getCause() == null ? e.toString() : e + " (" + describe(e.getCause()) + ")";
     }
 
     private void removeRoutes(List<String> routeIds) {
