@@ -152,9 +152,9 @@ class UserstoreAdminApiTest extends AdminApiTestBase {
             ldap.put("userSearchBase", "ou=people,dc=example,dc=com");
             ldap.put("userFilter", "(uid={0})");
             ldap.put("connectTimeout", "1s");
-            ldap.put("responseTimeout", "5s");
+            ldap.put("responseTimeout", "10s");
             expect(put("/organizations/" + stuck.organization().name() + "/userstore",
-                    json("kind", "ldap", "mode", "local", "timeout", "2s", "ldap", ldap)), 201);
+                    json("kind", "ldap", "mode", "local", "timeout", "5s", "ldap", ldap)), 201);
 
             long before = slowestOfFivePairs(healthy);
             List<java.util.concurrent.Future<Http.Response>> waiting = new java.util.ArrayList<>();
@@ -169,9 +169,10 @@ class UserstoreAdminApiTest extends AdminApiTestBase {
                 assertThat(answer.status()).as(answer.body()).isEqualTo(503);
                 assertThat(answer.json().path("error").asText()).isEqualTo("temporarily_unavailable");
             }
-            // the stuck store's 2 s timeout is the bound that matters: nobody else waited for it
+            // the stuck store's 5 s timeout is the bound that matters: a login that waited for it
+            // would take that long; a loaded machine alone makes a pair take 2-3 s
             assertThat(during).as("slowest pair of logins while the other directory hangs (before: %d ms)", before)
-                    .isLessThan(1_900);
+                    .isLessThan(4_500);
         } finally {
             pool.shutdownNow();
             for (java.net.Socket socket : held) {

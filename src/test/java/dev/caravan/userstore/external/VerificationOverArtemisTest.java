@@ -200,7 +200,9 @@ class VerificationOverArtemisTest extends CaravanTestBase {
     void hangingDirectoryWhenOtherOrganizationsLogInThenTheyKeepNormalLatency() throws Exception {
         Fixtures.World hanging = fixtures.world("http://127.0.0.1:9");
         Fixtures.World healthy = fixtures.world("http://127.0.0.1:9");
-        InMemoryExternalStore stuck = secondaryStore(hanging, "sam", Duration.ofSeconds(2));
+        // the hanging store's timeout (5 s) is what a login that waited for it would take; a loaded
+        // machine alone makes a pair of logins take 2-3 s
+        InMemoryExternalStore stuck = secondaryStore(hanging, "sam", Duration.ofSeconds(5));
         secondaryStore(healthy, "kim", Duration.ofSeconds(2));
         stuck.hang();
         ExecutorService pool = Executors.newFixedThreadPool(8);
@@ -218,7 +220,7 @@ class VerificationOverArtemisTest extends CaravanTestBase {
                 long millis = (System.nanoTime() - start) / 1_000_000;
                 assertThat(other.status()).isEqualTo(200);
                 assertThat(primary.status()).isEqualTo(200);
-                assertThat(millis).as("two logins while another directory hangs").isLessThan(1_900);
+                assertThat(millis).as("two logins while another directory hangs").isLessThan(4_500);
             }
             for (Future<Http.Response> login : stuckLogins) {
                 assertThat(login.get().status()).isEqualTo(503);
