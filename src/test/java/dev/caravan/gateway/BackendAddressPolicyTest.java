@@ -206,6 +206,22 @@ class BackendAddressPolicyTest {
         assertThat(set.allowed()).containsExactly("127.0.0.0/8", "::1/128");
     }
 
+    @Test
+    void theDemoProfileCallsItsEchoBackendOnLoopbackButNotTheGatewaysOwnPorts() throws Exception {
+        List<org.springframework.core.env.PropertySource<?>> demo = new org.springframework.boot.env.YamlPropertySourceLoader()
+                .load("demo", new org.springframework.core.io.FileSystemResource("config/application-demo.yaml"));
+        CaravanProperties properties = new org.springframework.boot.context.properties.bind.Binder(
+                org.springframework.boot.context.properties.source.ConfigurationPropertySources.from(demo))
+                .bind("caravan", CaravanProperties.class).get();
+        // the default ports: management 9443, traffic 8280
+        BackendAddressPolicy policy = new BackendAddressPolicy(properties.gateway().backendNetworks(), 9443, 8280);
+
+        assertThat(refusal(policy, "127.0.0.1", 8281)).isNull();
+        assertThat(policy.problem("http://127.0.0.1:8281/echo")).isNull();
+        assertThat(refusal(policy, "127.0.0.1", 9443)).isEqualTo(Refusal.OWN_PORT);
+        assertThat(refusal(policy, "169.254.169.254", 80)).isEqualTo(Refusal.DENIED_NETWORK);
+    }
+
     // ------------------------------------------------------------------ at save
 
     @ParameterizedTest
