@@ -222,6 +222,29 @@ class BackendAddressPolicyTest {
         assertThat(refusal(policy, "169.254.169.254", 80)).isEqualTo(Refusal.DENIED_NETWORK);
     }
 
+    @Test
+    void readmesExampleIsBoundAndAppliedAsWritten() throws Exception {
+        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("README.md"));
+        int section = readme.indexOf("### Backend addresses (`caravan.gateway.backend-networks`)");
+        int start = readme.indexOf("```yaml\n", section) + "```yaml\n".length();
+        String yaml = readme.substring(start, readme.indexOf("```", start));
+        List<org.springframework.core.env.PropertySource<?>> sources = new org.springframework.boot.env.YamlPropertySourceLoader()
+                .load("readme", new org.springframework.core.io.ByteArrayResource(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        Map<String, Object> settings = new java.util.HashMap<>();
+        settings.put("caravan.admin.password", "unit-test-password");
+        CaravanProperties properties = new org.springframework.boot.context.properties.bind.Binder(
+                org.springframework.boot.context.properties.source.ConfigurationPropertySources.from(List.of(sources.get(0),
+                        new org.springframework.core.env.MapPropertySource("password", settings))))
+                .bind("caravan", CaravanProperties.class).get();
+        BackendAddressPolicy policy = new BackendAddressPolicy(properties.gateway().backendNetworks(), OWN);
+
+        assertThat(section).isPositive();
+        assertThat(refusal(policy, "10.20.1.1", 5432)).isEqualTo(Refusal.DENIED_NETWORK);
+        assertThat(refusal(policy, "10.20.5.7", 8080)).isNull();
+        assertThat(refusal(policy, "10.21.0.1", 8080)).isNull();
+        assertThat(refusal(policy, "127.0.0.1", 8080)).isEqualTo(Refusal.DENIED_NETWORK);
+    }
+
     // ------------------------------------------------------------------ at save
 
     @ParameterizedTest
