@@ -162,7 +162,13 @@ public class ApiRuntimes implements ApiPolicyCheck, DisposableBean {
     public void started() {
         reportUnservableApis();
         // host names are resolved: on a thread of its own, so a slow DNS server does not hold start-up
-        Thread report = new Thread(this::reportRefusedBackendAddresses, "caravan-backend-address-report");
+        Thread report = new Thread(() -> {
+            try {
+                reportRefusedBackendAddresses();
+            } catch (RuntimeException e) {
+                log.warn("stored APIs' backend addresses could not be checked: {}", e.getClass().getName());
+            }
+        }, "caravan-backend-address-report");
         report.setDaemon(true);
         report.start();
     }
@@ -221,9 +227,10 @@ public class ApiRuntimes implements ApiPolicyCheck, DisposableBean {
             if (problem != null) {
                 found++;
                 BackendEndpoints.Backend backend = BackendEndpoints.parse(api.backendUrl());
+                String host = backend.host().indexOf(':') >= 0 ? "[" + backend.host() + "]" : backend.host();
                 log.warn("API {} {} of organization {}: its backend {}:{} {} (caravan.gateway.backend-networks); its calls"
                         + " are refused until the API or the setting is changed", api.context(), api.version(),
-                        organization(api), backend.host(), backend.port(), problem.equals(BackendAddressPolicy.REFUSED_ADDRESS)
+                        organization(api), host, backend.port(), problem.equals(BackendAddressPolicy.REFUSED_ADDRESS)
                                 ? "is an address the gateway does not call" : "resolves to an address the gateway does not call");
             }
         }

@@ -337,7 +337,9 @@ public class BackendAddressPolicy implements SmartInitializingSingleton {
     }
 
     private void logRefusal(InetSocketAddress remote, Refusal refusal) {
-        String where = remote == null ? "an unreadable address" : remote.getAddress().getHostAddress() + ":" + remote.getPort();
+        String where = remote == null ? "an unreadable address"
+                : (remote.getAddress() instanceof java.net.Inet6Address ? "[" + remote.getAddress().getHostAddress() + "]"
+                        : remote.getAddress().getHostAddress()) + ":" + remote.getPort();
         long now = System.nanoTime();
         Long last = lastLogged.get(where);
         if (last != null && now - last < LOG_EVERY_NANOS) {
