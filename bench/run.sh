@@ -106,13 +106,15 @@ start_caravan() {
   local jar=$1 traffic_port=$2 admin_port=$3 dir=$4 loops=$5 more=${6:-} jvm=${7:-${CARAVAN_JAVA_OPTS:-}}
   mkdir -p "$dir"
   # the database URL keeps the default's options (WRITE_DELAY=0: every commit durable), only the
-  # file moves; the secrets key comes from the environment, as in production
+  # file moves; the secrets key comes from the environment, as in production; the backend is on
+  # loopback, which the gateway calls only when allowed
   CARAVAN_SECRETS_KEY="$(head -c 32 /dev/urandom | base64 -w0)" \
   java -Xms${HEAP} -Xmx${HEAP} -XX:+UseParallelGC $jvm -jar "$jar" \
     --caravan.traffic.host=127.0.0.1 --caravan.traffic.port=$traffic_port --server.port=$admin_port \
     --caravan.admin.password="$ADMIN_PASSWORD" \
     --spring.datasource.url="jdbc:h2:file:$dir/caravan-db;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0" \
     --caravan.broker.data-dir="$dir/artemis" --caravan.broker.tcp.enabled=false \
+    --caravan.gateway.backend-networks.allowed=127.0.0.0/8 \
     --caravan.traffic.event-loops="$loops" \
     --logging.file.name="$dir/caravan.log" --logging.level.root=WARN ${CARAVAN_ARGS:-} $more \
     > "$dir/caravan.out" 2>&1 &

@@ -68,7 +68,7 @@ public record CaravanProperties(
             @DefaultValue("") String issuer,
             @DefaultValue("10000") @Min(0) int cacheSize) {}
 
-    /** The API-call path: headers let through, backend timeouts, caches. */
+    /** The API-call path: headers let through, backend timeouts, caches, backend addresses. */
     public record Gateway(
             @DefaultValue({"Accept", "Accept-Language", "Accept-Encoding", "Content-Type", "Content-Language",
                     "Content-Encoding", "User-Agent", "Authorization", "X-Authorization", "If-Match",
@@ -78,7 +78,24 @@ public record CaravanProperties(
             @DefaultValue("5s") @NotNull Duration connectTimeout,
             @DefaultValue("30s") @NotNull Duration responseTimeout,
             @DefaultValue("200") @Min(1) int maxConnections,
-            @DefaultValue("100000") @Min(0) int tokenCacheSize) {}
+            @DefaultValue("100000") @Min(0) int tokenCacheSize,
+            @Valid @NotNull @DefaultValue BackendNetworks backendNetworks) {}
+
+    /**
+     * Which addresses the gateway calls as backends, as IPv4 or IPv6 networks in CIDR notation.
+     * The gateway never calls its built-in denied networks (loopback, unspecified, link-local,
+     * multicast, reserved, cloud metadata) nor the networks in {@code denied}, unless a network
+     * in {@code allowed} holds the address; its own listening ports on its own addresses are
+     * never a backend, whatever is allowed. Checked by {@code BackendAddressPolicy}.
+     */
+    public record BackendNetworks(
+            @DefaultValue List<String> denied,
+            @DefaultValue List<String> allowed) {
+        public BackendNetworks {
+            denied = denied == null ? List.of() : List.copyOf(denied);
+            allowed = allowed == null ? List.of() : List.copyOf(allowed);
+        }
+    }
 
     /** The management port's admin API. There is no default password on purpose. */
     public record Admin(

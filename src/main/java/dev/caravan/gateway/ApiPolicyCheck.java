@@ -3,7 +3,8 @@ package dev.caravan.gateway;
 import dev.caravan.registry.ApiPolicy;
 
 /**
- * The checks of an API policy that need the running gateway: mediators that exist, a backend
+ * The checks of an API policy that need the running gateway: a backend URL leading to an
+ * address the gateway calls ({@link BackendAddressPolicy}), mediators that exist, a backend
  * security profile available to the API (its organization and backend host), a queue policy
  * only on a queue backend.
  */

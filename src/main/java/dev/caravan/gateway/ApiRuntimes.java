@@ -54,6 +54,7 @@ public class ApiRuntimes implements ApiPolicyCheck, DisposableBean {
     private final CamelContext camel;
     private final BackendSecurityProfiles security;
     private final BackendEndpoints endpoints;
+    private final BackendAddressPolicy addresses;
     private final CaravanProperties properties;
     private final LiveRegistry registry;
     private final Map<String, ApiRuntime> byApiId = new ConcurrentHashMap<>();
@@ -67,11 +68,12 @@ public class ApiRuntimes implements ApiPolicyCheck, DisposableBean {
     });
 
     public ApiRuntimes(CamelContext camel, BackendSecurityProfiles security, BackendEndpoints endpoints,
-                       CaravanProperties properties, LiveRegistry registry) {
+                       BackendAddressPolicy addresses, CaravanProperties properties, LiveRegistry registry) {
         this.registry = registry;
         this.camel = camel;
         this.security = security;
         this.endpoints = endpoints;
+        this.addresses = addresses;
         this.properties = properties;
     }
 
@@ -160,6 +162,16 @@ public class ApiRuntimes implements ApiPolicyCheck, DisposableBean {
     @EventListener(org.springframework.boot.context.event.ApplicationReadyEvent.class)
     public void started() {
         reportUnservableApis();
+        // host names are resolved: on a thread of its own, so a slow DNS server does not hold start-up
+        Thread report = new Thread(() -> {
+            try {
+                reportRefusedBackendAddresses();
+            } catch (RuntimeException e) {
+                log.warn("stored APIs' backend addresses could not be checked: {}", e.getClass().getName());
+            }
+        }, "caravan-backend-address-report");
+        report.setDaemon(true);
+        report.start();
     }
 
     private String organization(ApiDefinition api) {
@@ -191,6 +203,36 @@ public class ApiRuntimes implements ApiPolicyCheck, DisposableBean {
                 log.warn("API {} {} of organization {} names backend security profile {}, which does not list its"
                         + " organization or its backend host: its calls are refused until the API or the profile is changed",
                         api.context(), api.version(), organization(api), name);
+            }
+        }
+        return found;
+    }
+
+    /**
+     * Every stored API whose backend URL leads to an address the gateway does not call
+     * ({@link BackendAddressPolicy}: saved before the policy, or the policy or DNS changed since)
+     * is logged once, naming organization, context, version and host; its calls are refused when
+     * the gateway connects (502). Host names are resolved, so this blocks.
+     *
+     * @return how many were found
+     */
+    public int reportRefusedBackendAddresses() {
+        int found = 0;
+        for (ApiDefinition api : registry.allApis()) {
+            String problem;
+            try {
+                problem = addresses.problem(api.backendUrl());
+            } catch (RuntimeException e) {
+                problem = null;
+            }
+            if (problem != null) {
+                found++;
+                BackendEndpoints.Backend backend = BackendEndpoints.parse(api.backendUrl());
+                String host = backend.host().indexOf(':') >= 0 ? "[" + backend.host() + "]" : backend.host();
+                log.warn("API {} {} of organization {}: its backend {}:{} {} (caravan.gateway.backend-networks); its calls"
+                        + " are refused until the API or the setting is changed", api.context(), api.version(),
+                        organization(api), host, backend.port(), problem.equals(BackendAddressPolicy.REFUSED_ADDRESS)
+                                ? "is an address the gateway does not call" : "resolves to an address the gateway does not call");
             }
         }
         return found;
@@ -310,6 +352,13 @@ public class ApiRuntimes implements ApiPolicyCheck, DisposableBean {
                         backendUrl.substring(BackendEndpoints.QUEUE_SCHEME.length()));
             } catch (IllegalArgumentException e) {
                 return new Problem("backendUrl", e.getMessage());
+            }
+        }
+        if (!queue) {
+            // where the URL leads: never the gateway itself, its host's loopback or the cloud's metadata
+            String unreachable = addresses.problem(backendUrl);
+            if (unreachable != null) {
+                return new Problem("backendUrl", unreachable);
             }
         }
         if (policy.queue() != null && !queue) {

@@ -36,7 +36,8 @@ import org.springframework.stereotype.Component;
  * organizations whose APIs may use it and the backend hosts its credentials may go to
  * ({@link #available}). Owns the Vert.x HTTP
  * clients the forwarder uses: one for plain backends and one per TLS profile (its own key store
- * and trust store, its own connection pools), each with a pool per event loop ({@link BackendClient}).
+ * and trust store, its own connection pools), each with a pool per event loop ({@link BackendClient}),
+ * each new connection of each pool checked by the {@link BackendAddressPolicy}.
  */
 @Component
 @EnableConfigurationProperties(BackendSecurityProperties.class)
@@ -81,13 +82,14 @@ public class BackendSecurityProfiles {
     private final Map<String, Binding> bindings = new HashMap<>();
     private final List<Cidr> trustedProxies;
 
-    public BackendSecurityProfiles(Vertx caravanVertx, CaravanProperties properties, BackendSecurityProperties settings) {
+    public BackendSecurityProfiles(Vertx caravanVertx, CaravanProperties properties, BackendSecurityProperties settings,
+                                   BackendAddressPolicy addresses) {
         CaravanProperties.Gateway gateway = properties.gateway();
         boolean batchFlushes = properties.traffic().batchFlushes();
         int eventLoops = TrafficServerConfiguration.eventLoops(properties);
-        this.defaultClient = client(caravanVertx, baseOptions(gateway), gateway, batchFlushes, eventLoops);
+        this.defaultClient = client(caravanVertx, baseOptions(gateway), gateway, batchFlushes, eventLoops, addresses);
         settings.backendSecurity().forEach((name, profile) ->
-                profiles.put(name, compile(caravanVertx, gateway, batchFlushes, eventLoops, name, profile)));
+                profiles.put(name, compile(caravanVertx, gateway, batchFlushes, eventLoops, addresses, name, profile)));
         this.trustedProxies = settings.trustedProxies().stream().map(cidr -> {
             String problem = Cidr.problem(cidr);
             if (problem != null) {
@@ -110,13 +112,18 @@ public class BackendSecurityProfiles {
     /**
      * Pooled backend clients, one per event loop: requests encoded into pooled direct buffers ({@link PooledWriteBuffers}),
      * long header values written as bytes ({@link HeaderValueBytes}); with
-     * {@code batchFlushes}, requests flushed at the end of the event loop's I/O batch.
+     * {@code batchFlushes}, requests flushed at the end of the event loop's I/O batch. Every new
+     * connection is first checked against the backend address policy: one to an address the
+     * gateway does not call is closed before anything is written on it.
      */
     private static BackendClient client(Vertx vertx, HttpClientOptions options, CaravanProperties.Gateway gateway,
-                                        boolean batchFlushes, int eventLoops) {
+                                        boolean batchFlushes, int eventLoops, BackendAddressPolicy addresses) {
         return new BackendClient(eventLoops, () -> vertx.httpClientBuilder().with(options)
                 .with(new PoolOptions().setHttp1MaxSize(gateway.maxConnections()))
                 .withConnectHandler(connection -> {
+                    if (!addresses.admits(connection)) {
+                        return;
+                    }
                     PooledWriteBuffers.install(connection);
                     HeaderValueBytes.install(connection);
                     if (batchFlushes) {
@@ -145,8 +152,8 @@ public class BackendSecurityProfiles {
         return trustedProxies;
     }
 
-    private Compiled compile(Vertx vertx, CaravanProperties.Gateway gateway, boolean batchFlushes, int eventLoops, String name,
-                             BackendSecurityProperties.Profile profile) {
+    private Compiled compile(Vertx vertx, CaravanProperties.Gateway gateway, boolean batchFlushes, int eventLoops,
+                             BackendAddressPolicy addresses, String name, BackendSecurityProperties.Profile profile) {
         String key = "caravan.backend-security." + name;
         if (!Pattern.matches("[A-Za-z0-9._-]{1,100}", name)) {
             throw new IllegalStateException(key + ": a profile name is letters, digits, '.', '_' or '-'");
@@ -197,7 +204,7 @@ public class BackendSecurityProfiles {
                 options.setTrustOptions(new KeyStoreOptions().setType(tls.trustStoreType()).setPath(tls.trustStore())
                         .setPassword(tls.trustStorePassword()));
             }
-            client = client(vertx, options, gateway, batchFlushes, eventLoops);
+            client = client(vertx, options, gateway, batchFlushes, eventLoops, addresses);
         }
         return new Compiled(name, authorization, headerName, headerValue, client);
     }

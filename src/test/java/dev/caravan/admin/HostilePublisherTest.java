@@ -53,7 +53,8 @@ import org.springframework.util.FileSystemUtils;
  * A publisher of one organization turned hostile. A publisher manages its own organization's
  * APIs, policies, subscriptions, applications and users, and reads its own userstore; it must
  * never reach another organization's APIs, paths, backend security profiles, queues or users, nor
- * the gateway's own paths and admin-only endpoints, and no value it gives is ever evaluated.
+ * the gateway's own paths, ports and admin-only endpoints (nor the cloud's metadata service), and
+ * no value it gives is ever evaluated.
  *
  * <p>Two organizations over the real management and traffic ports (H2, the embedded broker, real
  * HTTP backends, an in-memory LDAP directory): the victim, with an API whose calls carry a backend
@@ -96,6 +97,7 @@ class HostilePublisherTest extends AdminApiTestBase {
     /** A user route's path on the traffic port (the operator's file). */
     private static final String ROUTE_PATH = "/ops_" + ID + "/status";
 
+    private static final int BROKER_PORT = freePort();
     private static final TestBackend VICTIM_BACKEND = new TestBackend();
     private static final TestBackend HOSTILE_BACKEND = new TestBackend();
     private static final Path ROUTES = userRoutes();
@@ -119,6 +121,14 @@ class HostilePublisherTest extends AdminApiTestBase {
     private Map<String, String> victimBefore;
     /** Everything the hostile side was answered, in order. */
     private final List<String> seen = new ArrayList<>();
+
+    private static int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     private static Path userRoutes() {
         try {
@@ -156,6 +166,9 @@ class HostilePublisherTest extends AdminApiTestBase {
         registry.add("caravan.secrets.key", () -> SECRETS_KEY);
         registry.add("caravan.mediation.routes-dir", ROUTES::toString);
         registry.add("caravan.mediation.reload-interval", () -> "100ms");
+        // the broker's acceptor listens: it is one of the gateway's own ports
+        registry.add("caravan.broker.tcp.enabled", () -> true);
+        registry.add("caravan.broker.tcp.port", () -> BROKER_PORT);
     }
 
     /** Every secret the hostile side must never see. */
@@ -438,12 +451,42 @@ class HostilePublisherTest extends AdminApiTestBase {
         JWTClaimsSet claims = new BackendJwtVerifier(traffic("/oauth2/jwks")).verify(received.header("X-JWT-Assertion"));
         assertThat(claims.getAudience()).containsExactly(TOOLS_CONTEXT + "/1");
         assertThat(claims.getStringClaim(BackendJwtVerifier.DIALECT + "organization")).isEqualTo(HOSTILE);
+    }
 
-        // the gateway's own management port is a URL too: its admin API then answers a caller without credentials
-        expect(putTools(management("/api/v1"), null), 200);
-        Http.Response admin = hostileCall("GET", "/organizations/" + VICTIM + "/users", null);
-        assertThat(admin.status()).as(admin.body()).isEqualTo(401);
-        assertThat(admin.body()).doesNotContain("vpub");
+    /** A 400 on {@code backendUrl} that says no more than that the gateway does not call the address. */
+    private static void notCalled(Http.Response response, String url) {
+        String message = invalid(response, "backendUrl").path("message").asText();
+        assertThat(message).as(url).isIn("backendUrl names an address the gateway does not call",
+                "backendUrl names a host with an address the gateway does not call");
+    }
+
+    @Test
+    void noBackendUrlLeadsToTheGatewaysOwnPortsOrTheCloudsMetadata() {
+        // this suite allows loopback as a backend network (its backends listen there); the
+        // gateway's own ports on its own addresses stay refused whatever is allowed
+        int managementPort = java.net.URI.create(management("/")).getPort();
+        List<String> urls = new ArrayList<>(List.of(management("/api/v1"), management("/actuator"), traffic("/oauth2"),
+                "http://127.0.0.1:" + BROKER_PORT, "http://localhost:" + managementPort + "/api/v1",
+                "http://127.0.0.2:" + managementPort + "/actuator", "http://[::ffff:127.0.0.1]:" + managementPort,
+                "http://[::1]:" + managementPort, "http://0.0.0.0:" + managementPort, "http://[::]:" + trafficPort(),
+                // link-local (cloud metadata), in IPv4 and IPv6 forms; metadata outside link-local
+                "http://169.254.169.254/latest/meta-data/iam/security-credentials/",
+                "http://[::ffff:169.254.169.254]/latest/meta-data/", "http://[::ffff:a9fe:a9fe]/computeMetadata/v1/",
+                "http://[64:ff9b::169.254.169.254]/", "http://[fe80::a9fe:a9fe]/", "http://[fd00:ec2::254]/latest/meta-data/",
+                "http://100.100.100.200/latest/meta-data/",
+                // multicast, broadcast
+                "http://224.0.0.1/", "http://255.255.255.255/", "http://[ff02::1]/"));
+        for (String url : urls) {
+            notCalled(putTools(url + "/svc", null), url);
+            notCalled(hostile("POST", h + "/apis", api("Own", "/own_" + ID, "1", url, null)), url);
+        }
+        assertThat(hostileApiIds()).containsExactly(toolsId);
+        // the hostile API is still on its own backend
+        expect(hostileCall("GET", "/tiles", null), 200);
+        assertThat(HOSTILE_BACKEND.take().path()).isEqualTo("/svc/tiles");
+        for (String answer : seen) {
+            assertThat(answer).doesNotContain("loopback").doesNotContain("link-local").doesNotContain("caravan.gateway");
+        }
     }
 
     @Test

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A backend that cannot be reached is 502, one that does not answer within
- * {@code caravan.gateway.response-timeout} (3s in tests) is 504; the body is generic and never
- * names the backend or the exception.
+ * {@code caravan.gateway.response-timeout} (3s in tests) is 504, one on the gateway's own ports is
+ * never called (502); the body is generic and never names the backend or the exception.
  */
 class BackendFailureTest extends CaravanTestBase {
 
@@ -41,6 +41,23 @@ class BackendFailureTest extends CaravanTestBase {
         assertThat(response.status()).isEqualTo(502);
         assertThat(response.json().path("error").asText()).isEqualTo("backend_unavailable");
         assertGeneric(response, url);
+    }
+
+    @Test
+    void apiCallWhenTheBackendIsOneOfTheGatewaysOwnPortsThenBadGatewayThoughLoopbackIsAllowed() {
+        // src/test/resources/application.properties allows loopback as a backend network; the
+        // gateway's own ports stay refused: its JWKS and its actuator would otherwise answer 200
+        for (String[] own : new String[][] {{traffic(""), "/oauth2/jwks"}, {management("/actuator"), "/health"},
+                {management("/api/v1"), "/organizations"}}) {
+            Fixtures.World world = fixtures.world(own[0]);
+            String token = passwordGrant(world).path("access_token").asText();
+
+            Http.Response response = Http.get(traffic(world.apiPath() + own[1]), "Authorization", "Bearer " + token);
+
+            assertThat(response.status()).as(own[0] + own[1] + ": " + response.body()).isEqualTo(502);
+            assertThat(response.json().path("error").asText()).isEqualTo("backend_unavailable");
+            assertGeneric(response, own[0]);
+        }
     }
 
     @Test

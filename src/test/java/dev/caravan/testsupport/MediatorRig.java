@@ -1,6 +1,7 @@
 package dev.caravan.testsupport;
 
 import dev.caravan.gateway.ApiRuntimes;
+import dev.caravan.gateway.BackendAddressPolicy;
 import dev.caravan.gateway.BackendEndpoints;
 import dev.caravan.gateway.BackendSecurityProfiles;
 import dev.caravan.gateway.BackendSecurityProperties;
@@ -89,7 +90,7 @@ public final class MediatorRig {
         this.backendJwts = new BackendJwts(keys, properties);
         this.revocations = new Revocations(jdbc);
         this.runtimes = new ApiRuntimes(PlainExchange.context(), profiles(overrides), new BackendEndpoints(),
-                properties, registry);
+                addresses(overrides), properties, registry);
     }
 
     /** The key that seals stored secrets in tests (as in src/test/resources/application.properties). */
@@ -103,21 +104,36 @@ public final class MediatorRig {
 
     /** API runtimes (policy compilation) over the plain exchanges' Camel context, with these {@code caravan.*} settings. */
     public ApiRuntimes runtimes(Map<String, String> overrides) {
-        return new ApiRuntimes(PlainExchange.context(), profiles(overrides), new BackendEndpoints(), properties(overrides),
-                registry);
+        return new ApiRuntimes(PlainExchange.context(), profiles(overrides), new BackendEndpoints(), addresses(overrides),
+                properties(overrides), registry);
     }
 
     /** Backend security profiles and trusted proxies bound from these {@code caravan.*} settings. */
     public static BackendSecurityProfiles profiles(Map<String, String> overrides) {
+        return profiles(overrides, addresses(overrides));
+    }
+
+    /** The same, their clients checking new connections with {@code addresses}. */
+    public static BackendSecurityProfiles profiles(Map<String, String> overrides, BackendAddressPolicy addresses) {
         BackendSecurityProperties security = new Binder(new MapConfigurationPropertySource(new HashMap<>(overrides)))
                 .bindOrCreate("caravan", BackendSecurityProperties.class);
-        return new BackendSecurityProfiles(VERTX, properties(overrides), security);
+        return new BackendSecurityProfiles(VERTX, properties(overrides), security, addresses);
+    }
+
+    /** The backend address policy of these {@code caravan.*} settings (no own ports: no gateway listens). */
+    public static BackendAddressPolicy addresses(Map<String, String> overrides) {
+        return new BackendAddressPolicy(properties(overrides).gateway().backendNetworks());
     }
 
     /** {@link CaravanProperties} bound the way Spring Boot binds them, defaults included. */
+    /** The networks src/test/resources/application.properties allows: the tests' backends listen there. */
+    public static final String LOOPBACK = "127.0.0.0/8,::1/128";
+
     public static CaravanProperties properties(Map<String, String> overrides) {
         Map<String, String> source = new HashMap<>();
         source.put("caravan.admin.password", "unit-test-password");
+        // as in src/test/resources/application.properties: the tests' backends are on loopback
+        source.put("caravan.gateway.backend-networks.allowed", LOOPBACK);
         source.putAll(overrides);
         return new Binder(new MapConfigurationPropertySource(source)).bind("caravan", CaravanProperties.class)
                 .orElseThrow(() -> new IllegalStateException("caravan properties did not bind"));
