@@ -50,6 +50,9 @@ public class GatewayErrorResponse implements Processor {
         if (failure instanceof GatewayException known) {
             return known;
         }
+        if (failure instanceof dev.caravan.mediation.MediationException mediation) {
+            return new GatewayException(mediation.status(), mediation.error(), mediation.getMessage(), null);
+        }
         if (failure instanceof MissingCredentialsException missing) {
             return new GatewayException(401, "unauthorized", missing.getMessage(), null);
         }

@@ -5,6 +5,7 @@ import dev.caravan.http.Cidr;
 import dev.caravan.http.HeaderAllowList;
 import dev.caravan.http.InboundRequest;
 import dev.caravan.http.RequestBodies;
+import dev.caravan.http.RequestPaths;
 import dev.caravan.jwt.AccessTokenClaims;
 import dev.caravan.jwt.AccessTokens;
 import dev.caravan.jwt.BackendJwts;
