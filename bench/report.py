@@ -23,7 +23,7 @@ for line in open(rows_path):
 
 print(f"wrk: {threads} threads, {connections} connections, {duration} per measurement after a warm-up; "
       f"everything on this machine"
-      + (f"; 1 KiB response body; nginx proxy and Caravan alternate over {rounds} rounds" if "nginx-proxy" in runs else ""))
+      + (f"; 1 KiB response body; nginx proxy and Caravan alternate over {rounds} round(s)" if "nginx-proxy" in runs else ""))
 print()
 print("| target | req/s | p50 ms | p99 ms | non-2xx | socket errors | requests |")
 print("|---|---:|---:|---:|---:|---:|---:|")
@@ -139,10 +139,10 @@ if login:
               f"{calm['p99']:.1f} ms just before (**{delta:+.0%}**; target < +10%), {hung['rps']:.0f}/s against "
               f"{calm['rps']:.0f}/s, {lost} failed or timed out (wrk's p99 counts only answered requests)"
               f" ({'met' if delta < 0.10 and lost == 0 else 'missed'})")
-        for row in read_rows(f"{work}/hung-row") if work else []:
-            _, rps, p50, p99, non2xx, errors, total = row
-            print(f"  - the hung organization's own load: {total} answered ({non2xx} non-2xx), "
-                  f"{errors} socket errors/timeouts, p50 {float(p50):.0f} ms")
+    for row in read_rows(f"{work}/hung-row") if work and hung else []:
+        _, rps, p50, p99, non2xx, errors, total = row
+        print(f"  - the hung organization's own logins meanwhile: {total} answered ({non2xx} non-2xx), "
+              f"{errors} socket errors/timeouts, p50 {float(p50):.0f} ms")
     if work:
         try:
             print()
