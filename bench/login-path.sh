@@ -41,13 +41,21 @@ admin_call() { # METHOD PATH [BODY]: prints the answer; stops the run on any sta
   if [ "${status:0:1}" != 2 ]; then echo "admin API $1 $2: $status ${out%$'\n'*}" >&2; exit 1; fi
   echo "${out%$'\n'*}"
 }
-merge() { # BASE_JSON OPTIONS_JSON: OPTIONS over BASE, its "ldap" / "webService" objects one level down
+merge() { # BASE_JSON OPTIONS_JSON: OPTIONS over BASE, its "ldap" / "webService" objects one level
+  # down; a null removes the field (for a build that no longer knows it)
   python3 -c 'import json,sys
-base, extra = json.loads(sys.argv[1]), json.loads(sys.argv[2])
-for k, v in extra.items():
-    base[k] = {**base[k], **v} if isinstance(v, dict) and isinstance(base.get(k), dict) else v
-print(json.dumps(base))' "$1" "$2"
+def over(base, extra, depth):
+    for k, v in extra.items():
+        if v is None:
+            base.pop(k, None)
+        elif depth == 0 and isinstance(v, dict) and isinstance(base.get(k), dict):
+            over(base[k], v, 1)
+        else:
+            base[k] = v
+    return base
+print(json.dumps(over(json.loads(sys.argv[1]), json.loads(sys.argv[2]), 0)))' "$1" "$2"
 }
+seconds() { case $1 in *ms) echo 1 ;; *m) echo $(( ${1%m} * 60 )) ;; *s) echo "${1%s}" ;; *) echo "$1" ;; esac; }
 # login_org ORG STORE_JSON: the organization, its store, a primary user "owner", an application
 # subscribed to an API; sets BASIC (the application's client credentials as a Basic header value)
 login_org() {
@@ -118,7 +126,7 @@ if [ -n "$UNBOUNDID_JAR" ]; then
   for mode in bind login; do
     echo "measuring: slapd alone ($mode, $LOGIN_CONNECTIONS connections)"
     java -cp "$UNBOUNDID_JAR" "$ROOT/bench/SlapdBinds.java" "$LDAP_PORT" "$LDAP_USERS" "$LOGIN_CONNECTIONS" \
-      "$(echo "$DURATION" | tr -dc 0-9)" "$mode" >> "$WORK/slapd-rows" 2> "$WORK/slapd-$mode.err" \
+      "$(seconds "$DURATION")" "$mode" >> "$WORK/slapd-rows" 2> "$WORK/slapd-$mode.err" \
       || echo "slapd alone ($mode) failed: $(tail -3 "$WORK/slapd-$mode.err")"
   done
 else
@@ -150,7 +158,7 @@ login_run "login-ldap-c$LOGIN_CONNECTIONS" "$LOGIN_CONNECTIONS" ldap-logins "$LD
 # its logins wait on a server that never answers, HUNG_CONNECTIONS at a time, through the whole
 # warm-up and measured run of benchldap's logins at LOGIN_CONNECTIONS, which are compared with
 # the run just before (the same, without the hung load)
-hung_seconds=$(( $(echo "$WARMUP" | tr -dc 0-9) + $(echo "$DURATION" | tr -dc 0-9) + 10 ))
+hung_seconds=$(( $(seconds "$WARMUP") + $(seconds "$DURATION") + 10 ))
 echo "measuring: password grants, LDAP store ($LOGIN_CONNECTIONS connections) while $HUNG_CONNECTIONS connections log in to the hung organization"
 wrk -t1 -c"$HUNG_CONNECTIONS" -d"${hung_seconds}s" --timeout 60s --latency -s "$ROOT/bench/lua/body-cycle.lua" \
   "$T/oauth2/token" -- "$WORK/hung-logins.txt" application/x-www-form-urlencoded "$HUNG_BASIC" \
