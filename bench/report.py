@@ -118,12 +118,12 @@ if login:
             verdict = f" (target at 16 connections: >= 2,500/s with p99 <= 50 ms: **{'met' if met else 'missed'}**)"
         line = f"- LDAP password grants, {name.rsplit('c', 1)[1]} connections: {r['rps']:.0f}/s, p99 {r['p99']:.1f} ms{verdict}"
         if "login" in slapd and float(slapd["login"][1]) > 0:
-            line += f"; {r['rps'] / float(slapd['login'][1]):.2f} of slapd's own login rate"
+            line += f"; {100 * r['rps'] / float(slapd['login'][1]):.1f} % of slapd's own rate for the same work"
         print(line)
     for name in sorted(n for n in login if n.startswith("login-ws-c")):
         alone = next((r for n, r in login.items() if n.startswith("ws-alone-")), None)
         r = login[name]
-        extra = f"; {r['rps'] / alone['rps']:.2f} of the web service's own rate" if alone and alone["rps"] else ""
+        extra = f"; {100 * r['rps'] / alone['rps']:.1f} % of the web service's own rate" if alone and alone["rps"] else ""
         print(f"- web-service password grants, {name.rsplit('c', 1)[1]} connections: {r['rps']:.0f}/s, "
               f"p99 {r['p99']:.1f} ms{extra}")
     calm = next((login[n] for n in ldap if n.endswith("-c16")), None) or (login[ldap[0]] if ldap else None)

@@ -111,7 +111,8 @@ start_caravan() {
   mkdir -p "$dir"
   # the database URL keeps the default's options (WRITE_DELAY=0: every commit durable), only the
   # file moves; the secrets key comes from the environment, as in production; the backend is on
-  # loopback, which the gateway calls only when allowed
+  # loopback, which the gateway calls only when allowed; the failed-login limits are raised, as
+  # the login path's timing runs fail hundreds of logins from one address on purpose
   CARAVAN_SECRETS_KEY="$(head -c 32 /dev/urandom | base64 -w0)" \
   java -Xms${HEAP} -Xmx${HEAP} -XX:+UseParallelGC $jvm -jar "$jar" \
     --caravan.traffic.host=127.0.0.1 --caravan.traffic.port=$traffic_port --server.port=$admin_port \
