@@ -94,7 +94,7 @@ if login:
     print("| target | req/s | p50 ms | p99 ms | non-2xx | socket errors | requests | CPU us/request |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for name, r in login.items():
-        cpu = f"{cpu_us([r]):.0f}" if r["ticks"] else "-"
+        cpu = f"{cpu_us([r]):.0f}" if r["ticks"] and r["total"] else "-"
         print(f"| {name} | {r['rps']:.0f} | {r['p50']:.2f} | {r['p99']:.2f} | {r['non2xx']} | {r['errors']} "
               f"| {r['total']} | {cpu} |")
     slapd = {row[0]: row for row in read_rows(f"{work}/slapd-rows")} if work else {}
