@@ -48,7 +48,8 @@ public final class StoreDefinitions {
     private static final Set<String> LDAP_FIELDS = Set.of("urls", "startTls", "bindDn", "bindPassword",
             "bindPasswordSet", "userSearchBase", "userFilter", "groupSearchBase", "groupFilter", "groupNameAttribute",
             "claimAttributes", "roleMappings", "poolSize", "connectTimeout", "responseTimeout", "trustStorePath",
-            "trustStorePassword", "trustStorePasswordSet", "caseSensitive", "subjectAttribute");
+            "trustStorePassword", "trustStorePasswordSet", "caseSensitive", "subjectAttribute", "bindPoolSize",
+            "maxConnectionAge", "healthCheckInterval", "groupPageSize", "maxRoles", "nestedGroups", "nestedGroupDepth");
     private static final Set<String> WEB_SERVICE_FIELDS = Set.of("url", "username", "password", "passwordSet",
             "requestTemplate", "responsePointer", "successValue", "timeout", "trustStorePath", "trustStorePassword",
             "trustStorePasswordSet", "caseSensitive");
@@ -174,7 +175,16 @@ public final class StoreDefinitions {
                 duration(n, "ldap.responseTimeout", "responseTimeout", Duration.ofSeconds(5)),
                 optionalText(n, "trustStorePath", "ldap.trustStorePath"),
                 secret(n, "trustStorePassword", previous == null ? null : previous.trustStorePassword()),
-                bool(n, "caseSensitive", "ldap.caseSensitive", false), subjectAttribute);
+                bool(n, "caseSensitive", "ldap.caseSensitive", false), subjectAttribute,
+                integer(n, "ldap.bindPoolSize", "bindPoolSize", LdapSettings.DEFAULT_BIND_POOL_SIZE, 1, 64),
+                duration(n, "ldap.maxConnectionAge", "maxConnectionAge", LdapSettings.DEFAULT_MAX_CONNECTION_AGE,
+                        Duration.ofSeconds(1), Duration.ofHours(24)),
+                duration(n, "ldap.healthCheckInterval", "healthCheckInterval",
+                        LdapSettings.DEFAULT_HEALTH_CHECK_INTERVAL, Duration.ofSeconds(1), Duration.ofHours(1)),
+                integer(n, "ldap.groupPageSize", "groupPageSize", LdapSettings.DEFAULT_GROUP_PAGE_SIZE, 1, 5000),
+                integer(n, "ldap.maxRoles", "maxRoles", LdapSettings.DEFAULT_MAX_ROLES, 1, 10000),
+                bool(n, "nestedGroups", "ldap.nestedGroups", false),
+                integer(n, "ldap.nestedGroupDepth", "nestedGroupDepth", LdapSettings.DEFAULT_NESTED_GROUP_DEPTH, 1, 10));
     }
 
     private static WebServiceSettings webService(JsonNode n, WebServiceSettings previous) {
@@ -253,6 +263,13 @@ public final class StoreDefinitions {
             putSecret(n, "trustStorePassword", "ldap.trustStorePassword", l.trustStorePassword(), secrets);
             n.put("caseSensitive", l.caseSensitive());
             putIfSet(n, "subjectAttribute", l.subjectAttribute());
+            n.put("bindPoolSize", l.bindPoolSize());
+            n.put("maxConnectionAge", l.maxConnectionAge().toString());
+            n.put("healthCheckInterval", l.healthCheckInterval().toString());
+            n.put("groupPageSize", l.groupPageSize());
+            n.put("maxRoles", l.maxRoles());
+            n.put("nestedGroups", l.nestedGroups());
+            n.put("nestedGroupDepth", l.nestedGroupDepth());
         }
         if (def.webService() != null) {
             WebServiceSettings w = def.webService();
@@ -300,7 +317,8 @@ public final class StoreDefinitions {
                     l.userSearchBase(), l.userFilter(), l.groupSearchBase(), l.groupFilter(), l.groupNameAttribute(),
                     l.claimAttributes(), l.roleMappings(), l.poolSize(), l.connectTimeout(), l.responseTimeout(),
                     l.trustStorePath(), apply(f, "ldap.trustStorePassword", l.trustStorePassword()), l.caseSensitive(),
-                    l.subjectAttribute());
+                    l.subjectAttribute(), l.bindPoolSize(), l.maxConnectionAge(), l.healthCheckInterval(),
+                    l.groupPageSize(), l.maxRoles(), l.nestedGroups(), l.nestedGroupDepth());
         }
         WebServiceSettings w = d.webService();
         if (w != null) {
@@ -406,6 +424,11 @@ public final class StoreDefinitions {
     }
 
     private static Duration duration(JsonNode n, String field, String name, Duration fallback) {
+        return duration(n, field, name, fallback, Duration.ofMillis(1), MAX_TIMEOUT);
+    }
+
+    private static Duration duration(JsonNode n, String field, String name, Duration fallback, Duration min,
+                                     Duration max) {
         JsonNode value = n.get(name);
         if (value == null || value.isNull()) {
             return fallback;
@@ -416,8 +439,10 @@ public final class StoreDefinitions {
         } catch (IllegalArgumentException e) {
             throw new InvalidStoreDefinitionException(field, "must be a duration such as 5s, 500ms or PT5S");
         }
-        if (d.isNegative() || d.isZero() || d.compareTo(MAX_TIMEOUT) > 0) {
-            throw new InvalidStoreDefinitionException(field, "must be more than 0 and at most 2 minutes");
+        if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+            throw new InvalidStoreDefinitionException(field, max.equals(MAX_TIMEOUT)
+                    ? "must be more than 0 and at most 2 minutes" : "must be a duration from " + min.toSeconds()
+                    + "s to " + max.toHours() + "h");
         }
         return d;
     }

@@ -206,7 +206,7 @@ public final class WebServiceUserStore implements ExternalUserStore {
         }
         int status = response.statusCode();
         if (status == 401 || status == 403) {
-            return new Failure(ConnectionCheck.Stage.BIND_REFUSED,
+            return new Failure(ConnectionCheck.Stage.BIND,
                     "authentication service refused the gateway's credentials (HTTP " + status + ")");
         }
         if (status < 200 || status > 299) {
@@ -277,7 +277,7 @@ public final class WebServiceUserStore implements ExternalUserStore {
                     + (verdict.valid() ? "valid" : "not valid") + " for the probe user)");
         }
         Failure failure = (Failure) answer;
-        return ConnectionCheck.failed(failure.stage(), failure.reason() + " (" + uri.getHost() + ")");
+        return ConnectionCheck.failed(failure.stage(), uri.toString(), failure.reason() + " (" + uri.getHost() + ")");
     }
 
     @Override

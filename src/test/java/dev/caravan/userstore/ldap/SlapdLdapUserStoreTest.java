@@ -63,7 +63,7 @@ class SlapdLdapUserStoreTest {
     void ambiguousEntriesAreRefused() {
         assertThat(store.verify("example", "twin", "slapd-twin-Pa55word".toCharArray()))
                 .isInstanceOf(Verification.Rejected.class);
-        assertThat(store.testConnection("twin", null).stage()).isEqualTo(ConnectionCheck.Stage.SEARCH_MANY);
+        assertThat(store.testConnection("twin", null).stage()).isEqualTo(ConnectionCheck.Stage.USER_SEARCH);
     }
 
     @Test
