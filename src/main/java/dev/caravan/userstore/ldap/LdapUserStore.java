@@ -419,9 +419,7 @@ public final class LdapUserStore implements ExternalUserStore {
             if (e.getResultCode() == ResultCode.SIZE_LIMIT_EXCEEDED) {
                 throw new AmbiguousUserException();
             }
-            if (e.getResultCode() == ResultCode.NO_SUCH_OBJECT) {
-                return Optional.empty();
-            }
+            // NO_SUCH_OBJECT: the user search base does not exist, a misconfigured store, not an unknown user
             throw e;
         }
         if (result.getEntryCount() > 1) {
