@@ -142,6 +142,11 @@ public final class LdapUserStore implements ExternalUserStore {
     }
 
 
+    /** This store's settings. */
+    LdapSettings settings() {
+        return settings;
+    }
+
     @Override
     public String kind() {
         return "ldap";
