@@ -52,7 +52,7 @@ public final class StoreDefinitions {
             "maxConnectionAge", "healthCheckInterval", "groupPageSize", "maxRoles", "nestedGroups", "nestedGroupDepth");
     private static final Set<String> WEB_SERVICE_FIELDS = Set.of("url", "username", "password", "passwordSet",
             "requestTemplate", "responsePointer", "successValue", "timeout", "trustStorePath", "trustStorePassword",
-            "trustStorePasswordSet", "caseSensitive");
+            "trustStorePasswordSet", "caseSensitive", "claims", "rolesPointer");
 
     private StoreDefinitions() {}
 
@@ -215,9 +215,14 @@ public final class StoreDefinitions {
             }
         }
         String pointer = optionalText(n, "responsePointer", "webService.responsePointer");
-        if (pointer != null && !pointer.startsWith("/")) {
-            throw new InvalidStoreDefinitionException("webService.responsePointer",
-                    "must be a JSON pointer starting with '/', e.g. /response/status");
+        if (pointer != null) {
+            jsonPointer(pointer, "webService.responsePointer");
+        }
+        Map<String, String> claims = stringMap(n, "claims", "webService.claims");
+        claims.forEach((claim, text) -> jsonPointer(text, "webService.claims." + claim));
+        String rolesPointer = optionalText(n, "rolesPointer", "webService.rolesPointer");
+        if (rolesPointer != null) {
+            jsonPointer(rolesPointer, "webService.rolesPointer");
         }
         return new WebServiceSettings(url, optionalText(n, "username", "webService.username"),
                 secret(n, "password", previous == null ? null : previous.password()), template, pointer,
@@ -225,7 +230,16 @@ public final class StoreDefinitions {
                 duration(n, "webService.timeout", "timeout", Duration.ofSeconds(5)),
                 optionalText(n, "trustStorePath", "webService.trustStorePath"),
                 secret(n, "trustStorePassword", previous == null ? null : previous.trustStorePassword()),
-                bool(n, "caseSensitive", "webService.caseSensitive", true));
+                bool(n, "caseSensitive", "webService.caseSensitive", true), claims, rolesPointer);
+    }
+
+    private static void jsonPointer(String text, String field) {
+        try {
+            dev.caravan.userstore.webservice.WebServiceUserStore.pointer(field, text);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidStoreDefinitionException(field, "must be a JSON pointer (RFC 6901) starting with '/',"
+                    + " e.g. /response/mail");
+        }
     }
 
     /**
@@ -284,6 +298,8 @@ public final class StoreDefinitions {
             putIfSet(n, "trustStorePath", w.trustStorePath());
             putSecret(n, "trustStorePassword", "webService.trustStorePassword", w.trustStorePassword(), secrets);
             n.put("caseSensitive", w.caseSensitive());
+            n.set("claims", JSON.valueToTree(w.claims() == null ? Map.of() : w.claims()));
+            putIfSet(n, "rolesPointer", w.rolesPointer());
         }
         return doc;
     }
@@ -324,7 +340,8 @@ public final class StoreDefinitions {
         if (w != null) {
             w = new WebServiceSettings(w.url(), w.username(), apply(f, "webService.password", w.password()),
                     w.requestTemplate(), w.responsePointer(), w.successValue(), w.timeout(), w.trustStorePath(),
-                    apply(f, "webService.trustStorePassword", w.trustStorePassword()), w.caseSensitive());
+                    apply(f, "webService.trustStorePassword", w.trustStorePassword()), w.caseSensitive(), w.claims(),
+                    w.rolesPointer());
         }
         return new SecondaryStoreDefinition(d.organization(), d.kind(), d.mode(), l, w, d.timeout(), d.consumers(),
                 d.maxInFlight(), d.failureThreshold(), d.openDuration());

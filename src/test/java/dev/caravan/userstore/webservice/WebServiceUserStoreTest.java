@@ -294,7 +294,7 @@ class WebServiceUserStoreTest {
         }
         ConnectionCheck unreachable = new WebServiceUserStore("acme", settings("http://127.0.0.1:" + closed + "/auth"))
                 .testConnection(null, null);
-        assertThat(unreachable.stage()).isEqualTo(ConnectionCheck.Stage.UNREACHABLE);
+        assertThat(unreachable.stage()).isEqualTo(ConnectionCheck.Stage.CONNECT_REFUSED);
         assertThat(unreachable.message()).doesNotContain(GATEWAY_PASSWORD);
     }
 
