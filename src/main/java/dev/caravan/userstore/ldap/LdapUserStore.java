@@ -378,10 +378,22 @@ public final class LdapUserStore implements ExternalUserStore {
             log.warn("directory of organization '{}': {}; login refused", organization, e.getMessage());
             return new Verification.Unavailable("directory of organization '" + organization + "': " + e.getMessage());
         } catch (LDAPException e) {
-            log.warn("directory of organization '{}' could not be asked: {}", organization, e.getResultCode());
+            log.warn("directory of organization '{}' could not be asked: {}{}", organization, e.getResultCode(),
+                    hint(e.getResultCode()));
             return new Verification.Unavailable("directory of organization '" + organization + "' unavailable ("
                     + e.getResultCode().getName() + ")");
         }
+    }
+
+    /** What a misconfiguration's result code most likely means, for the log. */
+    private static String hint(ResultCode code) {
+        if (code == ResultCode.NO_SUCH_OBJECT) {
+            return " (the user or group search base does not exist; run the store's connection test)";
+        }
+        if (code == ResultCode.INVALID_CREDENTIALS) {
+            return " (the service account's bind was refused; check bindDn and bindPassword)";
+        }
+        return "";
     }
 
     @Override
