@@ -19,7 +19,7 @@ import java.util.Map;
  * @param groupNameAttribute attribute holding a group's name ({@code cn})
  * @param claimAttributes backend-JWT claim name to LDAP attribute, e.g. {@code email -> mail}
  * @param roleMappings    group name to role; a group not listed maps to a role of its own name
- * @param poolSize        connections kept to this directory
+ * @param poolSize        connections kept to this directory for searches (bound as the service account)
  * @param connectTimeout  TCP + TLS connect timeout
  * @param responseTimeout each LDAP operation's timeout
  * @param trustStorePath  PKCS#12/JKS trust store for ldaps/StartTLS (null: the JVM's default trust)
