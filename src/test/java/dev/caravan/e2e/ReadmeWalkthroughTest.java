@@ -107,7 +107,7 @@ class ReadmeWalkthroughTest {
         assertThat(claims.getStringClaim(dialect + "enduserTenantId")).isEqualTo("my_company");
         // jane lives in the demo LDAP directory: her mail attribute and group arrive as claims
         assertThat(claims.getStringClaim(dialect + "email")).isEqualTo("jane@my-company.example");
-        assertThat(claims.getStringClaim(dialect + "role")).isEqualTo("travellers");
+        assertThat(claims.getStringListClaim(dialect + "role")).containsExactly("travellers");
         assertThat(claims.getStringClaim(dialect + "applicationid")).isNotBlank();
         assertThat(claims.getIssuer()).isEqualTo("http://localhost:8280");
         assertThat(claims.getJWTID()).isNotBlank();
