@@ -42,10 +42,24 @@ public class PrimaryUserStore implements UserStore {
         CharBuffer secret = CharBuffer.wrap(password);
         Optional<PrimaryUser> found = find(organization, username);
         if (found.isEmpty()) {
-            hasher.burnDecoy(secret);
             return new Verification.UnknownUser();
         }
-        PrimaryUser user = found.get();
+        return check(found.get(), organization, secret);
+    }
+
+    /**
+     * Checks the password of a user {@link #find} found (Argon2id): accepted, rejected (wrong
+     * password or disabled user), or unavailable when password checks are saturated.
+     */
+    public Verification checkPassword(PrimaryUser user, String organization, char[] password) {
+        try {
+            return check(user, organization, CharBuffer.wrap(password));
+        } catch (PasswordHasher.BusyException e) {
+            return new Verification.Unavailable("password checks are saturated");
+        }
+    }
+
+    private Verification check(PrimaryUser user, String organization, CharBuffer secret) {
         boolean matches = hasher.matches(secret, user.passwordHash());
         if (!matches || !user.enabled()) {
             return new Verification.Rejected();
