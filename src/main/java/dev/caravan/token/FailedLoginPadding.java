@@ -24,6 +24,8 @@ public class FailedLoginPadding implements AutoCloseable {
         return thread;
     });
 
+    private final java.util.concurrent.atomic.LongAdder padded = new java.util.concurrent.atomic.LongAdder();
+
     public FailedLoginPadding(PasswordHasher hasher) {
         this.hasher = hasher;
     }
@@ -35,6 +37,7 @@ public class FailedLoginPadding implements AutoCloseable {
      * @return whether {@code then} already ran on the calling thread
      */
     public boolean pad(long startedNanos, Runnable then) {
+        padded.increment();
         long due = startedNanos + hasher.sampleVerification().toNanos();
         long remaining = due - System.nanoTime();
         if (remaining <= 0) {
@@ -49,6 +52,11 @@ public class FailedLoginPadding implements AutoCloseable {
             then.run();
             return true;
         }
+    }
+
+    /** How many refusals were padded since start. */
+    public long padded() {
+        return padded.sum();
     }
 
     @Override

@@ -38,6 +38,7 @@ public final class RemoteUserStore implements UserStore {
     private final RequestSender sender;
     private final Duration timeout;
     private final Semaphore inFlight;
+    private final int maxInFlight;
     private final CircuitBreaker breaker;
 
     public RemoteUserStore(String organization, RequestSender sender, Duration timeout, int maxInFlight,
@@ -46,6 +47,7 @@ public final class RemoteUserStore implements UserStore {
         this.sender = sender;
         this.timeout = timeout;
         this.inFlight = new Semaphore(maxInFlight);
+        this.maxInFlight = maxInFlight;
         this.breaker = breaker;
     }
 
@@ -56,6 +58,11 @@ public final class RemoteUserStore implements UserStore {
 
     public CircuitBreaker breaker() {
         return breaker;
+    }
+
+    /** How many checks of this organization are waiting for their store's answer now. */
+    public int inFlight() {
+        return maxInFlight - inFlight.availablePermits();
     }
 
     @Override
