@@ -2,6 +2,7 @@ package dev.caravan.audit;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import org.apache.camel.ProducerTemplate;
 import org.springframework.boot.web.context.WebServerGracefulShutdownLifecycle;
 import org.springframework.context.SmartLifecycle;
@@ -49,6 +50,22 @@ public class AuditPublisher implements SmartLifecycle {
             throw new IllegalArgumentException("API-call events go through apiCall()");
         }
         return security.send(event);
+    }
+
+    /** As {@link #security}, without holding the caller's thread (false at once when auditing is off). */
+    public CompletableFuture<Boolean> securityAsync(AuditEvent event) {
+        if (!properties.enabled()) {
+            return CompletableFuture.completedFuture(false);
+        }
+        if (!event.type().isSecurityEvent()) {
+            throw new IllegalArgumentException("API-call events go through apiCall()");
+        }
+        return security.sendAsync(event);
+    }
+
+    /** As {@link #securityRecorded}, without holding the caller's thread. */
+    public CompletableFuture<Boolean> securityRecordedAsync(AuditEvent event) {
+        return properties.enabled() ? security.sendAsync(event) : CompletableFuture.completedFuture(true);
     }
 
     /**

@@ -86,6 +86,28 @@ final class SecurityEventSender {
         }
     }
 
+    /**
+     * As {@link #send}, without holding the caller's thread: the future completes with true when
+     * the broker acknowledged the event, with false when it was dropped or the wait ran out
+     * (on the sender's thread, or on the JDK's timer thread). Never completes exceptionally.
+     */
+    CompletableFuture<Boolean> sendAsync(AuditEvent event) {
+        Pending pending = offer(event);
+        if (pending == null) {
+            return CompletableFuture.completedFuture(false);
+        }
+        return pending.sent().copy().orTimeout(wait.toMillis(), TimeUnit.MILLISECONDS).handle((ok, failure) -> {
+            if (failure == null) {
+                return true;
+            }
+            if (failure instanceof TimeoutException
+                    || (failure.getCause() instanceof TimeoutException)) {
+                delayed.increment();
+            }
+            return false;
+        });
+    }
+
     /** Queues the event for the sender without waiting; false when it was dropped (counted). */
     boolean enqueue(AuditEvent event) {
         return offer(event) != null;

@@ -57,7 +57,10 @@ public record CaravanProperties(
             @DefaultValue("100") @Min(1) int maxFailuresPerAddress,
             @DefaultValue("15m") @NotNull Duration failureWindow,
             @DefaultValue("0") @Min(0) int maxConcurrentPasswordHashes,
-            @DefaultValue("5s") @NotNull Duration passwordHashWait) {}
+            @DefaultValue("5s") @NotNull Duration passwordHashWait,
+            @DefaultValue("16") @Min(1) @Max(1024) int workThreads,
+            @DefaultValue("1000") @Min(1) int workQueue,
+            @DefaultValue("256") @Min(1) int passwordHashQueue) {}
 
     /** The JWT the gateway sends to backends with each call. */
     public record BackendJwt(

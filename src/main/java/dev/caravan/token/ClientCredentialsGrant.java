@@ -5,19 +5,13 @@ import org.springframework.stereotype.Component;
 
 /** The application's own token: subject and client_id are the consumer key. */
 @Component
-public class ClientCredentialsGrant implements GrantHandler {
+public class ClientCredentialsGrant {
     private final TokenIssuer issuer;
 
     public ClientCredentialsGrant(TokenIssuer issuer) {
         this.issuer = issuer;
     }
 
-    @Override
-    public String grantType() {
-        return "client_credentials";
-    }
-
-    @Override
     public GrantResult grant(ClientApp client, TokenForm form) {
         return issuer.forClient(client, Scopes.requested(form.optional("scope")));
     }

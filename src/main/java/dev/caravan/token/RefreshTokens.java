@@ -87,13 +87,38 @@ public class RefreshTokens {
      * {@code scope} gives the successor's scope from the grant.
      */
     public Rotated rotate(String value, String applicationId, Consumer<Grant> check, UnaryOperator<String> scope) {
+        Presented presented = present(value, applicationId);
+        check.accept(presented.grant());
+        return rotate(presented, applicationId, scope);
+    }
+
+    /** A refresh token presented by its client, checked but not yet spent. */
+    public record Presented(String hash, Grant grant) {
+        @Override
+        public String toString() {
+            return "Presented[" + grant.family() + "]";
+        }
+    }
+
+    /**
+     * The first half of {@link #rotate(String, String, Consumer, UnaryOperator)}: the token's
+     * grant, when the token is usable by this client (a spent one is a reuse, as there); nothing
+     * is written, so a request refused after this leaves the token usable.
+     */
+    public Presented present(String value, String applicationId) {
         String hash = Secrets.sha256Hex(value);
         Row row = find(hash, false).orElseThrow(() -> OAuthException.invalidGrant("the refresh token is not valid"));
         Grant grant = usable(row, applicationId);
         if (row.usedAt() != null && !retryable(row)) {
             throw reused(grant);
         }
-        check.accept(grant);
+        return new Presented(hash, grant);
+    }
+
+    /** The second half: spends a {@link #present presented} token and stores its successor. */
+    public Rotated rotate(Presented presented, String applicationId, UnaryOperator<String> scope) {
+        String hash = presented.hash();
+        Grant grant = presented.grant();
         String next = Secrets.random(32);
         String nextHash = Secrets.sha256Hex(next);
         Grant spent = transactions.execute(status -> {

@@ -8,26 +8,26 @@ import dev.caravan.registry.LiveRegistry.ClientApp;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.caravan.userstore.LoginName;
 import dev.caravan.userstore.LoginThrottle;
-import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Collectors;
+import java.util.Set;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
-import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
  * The hops of the OAuth endpoints, one processor each, referenced by name from
  * {@code routes/token-api.yaml}: read the form, authenticate the client, then grant, revoke
- * or introspect.
+ * or introspect. The grant types' own hops are in {@link PasswordGrantSteps} and {@link RefreshSteps}.
  */
 @Configuration(proxyBeanMethods = false)
 public class TokenEndpointProcessors {
     public static final String CLIENT = "caravanClient";
     /** The {@link GrantResult} of a successful grant (without its body once answered). */
     public static final String GRANTED = "caravanGranted";
+    /** The grant type of the request once {@code checkGrantType} accepted it. */
+    public static final String GRANT_TYPE = "caravanGrantType";
+    static final Set<String> GRANT_TYPES = Set.of("password", "client_credentials", "refresh_token");
 
     /** POST only; a strictly parsed form body no larger than {@code caravan.token.max-form-bytes}. */
     @Bean
@@ -76,47 +76,49 @@ public class TokenEndpointProcessors {
                 Ticker.systemTicker());
     }
 
+    /**
+     * The token flow's pool for database work and token signing. A step that follows a hop to
+     * it runs on its threads; a full pool and queue answer 503 at once.
+     */
+    @Bean(destroyMethod = "close")
+    public BoundedPool tokenWorkPool(CaravanProperties properties) {
+        return new BoundedPool("caravan-token-work", properties.token().workThreads(), properties.token().workQueue());
+    }
+
+    /** The pool for primary users' Argon2id checks: as many threads as checks may run at once. */
+    @Bean(destroyMethod = "close")
+    public BoundedPool passwordHashPool(CaravanProperties properties) {
+        int threads = properties.token().maxConcurrentPasswordHashes();
+        return new BoundedPool("caravan-password-hash",
+                threads > 0 ? threads : Math.max(1, Runtime.getRuntime().availableProcessors()),
+                properties.token().passwordHashQueue());
+    }
+
+    /** The grant type must be one this server knows and one the client may use; the route branches on it. */
     @Bean
-    public Processor grantToken(List<GrantHandler> handlers, @Qualifier("tokenLoginThrottle") LoginThrottle throttle) {
-        Map<String, GrantHandler> byType = handlers.stream()
-                .collect(Collectors.toUnmodifiableMap(GrantHandler::grantType, Function.identity()));
+    public Processor checkGrantType() {
         return exchange -> {
-            TokenForm form = form(exchange);
-            ClientApp client = client(exchange);
-            String grantType = form.required("grant_type");
-            GrantHandler handler = byType.get(grantType);
-            if (handler == null) {
+            String grantType = form(exchange).required("grant_type");
+            if (!GRANT_TYPES.contains(grantType)) {
                 throw OAuthException.unsupportedGrantType("grant_type is not supported");
             }
-            if (!client.application().allowsGrant(grantType)) {
+            if (!client(exchange).application().allowsGrant(grantType)) {
                 throw OAuthException.unauthorizedClient("the client may not use this grant type");
             }
-            if (!"password".equals(grantType)) {
-                answer(exchange, handler.grant(client, form));
-            } else {
-                String address = InboundRequest.of(exchange).remoteAddress();
-                LoginName login = PasswordGrant.loginName(client, form);
-                if (throttle.blocked(login.throttleKey(), address)) {
-                    throw new ThrottledException(throttle.window().toSeconds());
-                }
-                try {
-                    answer(exchange, handler instanceof PasswordGrant password
-                            ? password.grant(client, form, login) : handler.grant(client, form));
-                    throttle.succeeded(login.throttleKey());
-                } catch (OAuthException e) {
-                    if ("invalid_grant".equals(e.error())) {
-                        throttle.failed(login.throttleKey(), address);
-                    }
-                    throw e;
-                }
-            }
-            Responses.noStore(exchange);
+            exchange.setProperty(GRANT_TYPE, grantType);
         };
     }
 
+    /** The application's own token (signing, on the work pool). */
+    @Bean
+    public Processor issueClientCredentials(ClientCredentialsGrant grant) {
+        return exchange -> answer(exchange, grant.grant(client(exchange), form(exchange)));
+    }
+
     /** Writes the token response; only who got it stays on the exchange, never the tokens. */
-    private static void answer(Exchange exchange, GrantResult result) {
+    static void answer(Exchange exchange, GrantResult result) {
         Responses.json(exchange, 200, result.body());
+        Responses.noStore(exchange);
         exchange.setProperty(GRANTED, new GrantResult(Map.of(), result.organization(), result.username()));
     }
 

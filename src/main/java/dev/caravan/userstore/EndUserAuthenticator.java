@@ -18,6 +18,14 @@ public class EndUserAuthenticator {
         this.secondary = secondary.getIfAvailable(() -> SecondaryUserStores.NONE);
     }
 
+    public PrimaryUserStore primary() {
+        return primary;
+    }
+
+    public SecondaryUserStores secondary() {
+        return secondary;
+    }
+
     /**
      * Whether a user who logged in before may still get tokens (refresh): an enabled user of the
      * primary store, or a user the organization's secondary store still knows. No password is checked.

@@ -3,7 +3,9 @@ package dev.caravan.userstore;
 import dev.caravan.config.CaravanProperties;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
@@ -25,12 +27,14 @@ public class PasswordHasher {
     private static final int PARALLELISM = 1;
     private static final int MEMORY_KIB = 19 * 1024;
     private static final int ITERATIONS = 2;
+    private static final int SAMPLE_SIZE = 64;
 
     private final Argon2PasswordEncoder encoder =
             new Argon2PasswordEncoder(SALT_BYTES, HASH_BYTES, PARALLELISM, MEMORY_KIB, ITERATIONS);
-    /** Verified against when a user does not exist, so that unknown users cost the same time as known ones. */
-    private final String decoy = encoder.encode("decoy-password-never-valid");
     private final Semaphore permits;
+    /** How long recent verifications took (nanoseconds), a ring; 0 = not filled yet. */
+    private final long[] recent = new long[SAMPLE_SIZE];
+    private final AtomicInteger next = new AtomicInteger();
     private final long waitMillis;
 
     /** Too many hashes are running; the caller should answer "try again later". */
@@ -53,6 +57,11 @@ public class PasswordHasher {
         int permits = maxConcurrent > 0 ? maxConcurrent : Math.max(1, Runtime.getRuntime().availableProcessors());
         this.permits = new Semaphore(permits, true);
         this.waitMillis = wait.toMillis();
+        // one verification measured at start-up, so that the sample is never empty
+        String calibration = encoder.encode("calibration-password");
+        long started = System.nanoTime();
+        encoder.matches("calibration-password-other", calibration);
+        record(System.nanoTime() - started);
     }
 
     public String hash(CharSequence password) {
@@ -60,13 +69,42 @@ public class PasswordHasher {
     }
 
     public boolean matches(CharSequence password, String hash) {
-        return hash != null && limited(() -> encoder.matches(password, hash));
+        return hash != null && limited(() -> {
+            long started = System.nanoTime();
+            boolean matches = encoder.matches(password, hash);
+            record(System.nanoTime() - started);
+            return matches;
+        });
     }
 
-    /** Spend the same work as a real verification, then fail. */
-    public boolean burnDecoy(CharSequence password) {
-        limited(() -> encoder.matches(password, decoy));
-        return false;
+    /**
+     * The duration of one of the last {@value #SAMPLE_SIZE} verifications, drawn at random: what a
+     * failed login that checked no hash waits for, so that it takes as long as one that did
+     * (see {@code FailedLoginPadding}). Never zero.
+     */
+    public Duration sampleVerification() {
+        int filled = filled();
+        long nanos = recent[ThreadLocalRandom.current().nextInt(filled)];
+        return Duration.ofNanos(Math.max(1, nanos));
+    }
+
+    /** The shortest of the sampled verification durations. */
+    public Duration shortestVerification() {
+        int filled = filled();
+        long shortest = Long.MAX_VALUE;
+        for (int i = 0; i < filled; i++) {
+            shortest = Math.min(shortest, recent[i]);
+        }
+        return Duration.ofNanos(Math.max(1, shortest));
+    }
+
+    private int filled() {
+        int count = next.get();
+        return count < 0 || count > SAMPLE_SIZE ? SAMPLE_SIZE : Math.max(1, count);
+    }
+
+    private void record(long nanos) {
+        recent[Math.floorMod(next.getAndIncrement(), SAMPLE_SIZE)] = nanos;
     }
 
     private <T> T limited(Supplier<T> work) {

@@ -79,6 +79,17 @@ public class PrimaryUserRepository {
                 .or(() -> found.stream().findFirst());
     }
 
+    /** As {@link #find}, for the organization of this name, in one query. */
+    public Optional<PrimaryUser> findInOrganizationNamed(String organizationName, String username) {
+        String key = Usernames.key(username);
+        List<PrimaryUser> found = jdbc.sql("select u.* from primary_user u join organization o on o.id = u.organization_id"
+                        + " where o.name = ? and (u.username = ? or u.username_key = ?)")
+                .params(organizationName, username, key.length() > Usernames.MAX_KEY_LENGTH ? "" : key)
+                .query(ROW).list();
+        return found.stream().filter(u -> u.username().equals(username)).findFirst()
+                .or(() -> found.stream().findFirst());
+    }
+
     /** Whether another user of the organization has a name with this one's key. */
     public boolean existsWithKey(String organizationId, String username) {
         return jdbc.sql("select count(*) from primary_user where organization_id = ? and username_key = ?")

@@ -1,6 +1,5 @@
 package dev.caravan.userstore;
 
-import dev.caravan.registry.OrganizationRepository;
 import java.nio.CharBuffer;
 import java.util.Map;
 import java.util.Optional;
@@ -14,12 +13,10 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class PrimaryUserStore implements UserStore {
-    private final OrganizationRepository organizations;
     private final PrimaryUserRepository users;
     private final PasswordHasher hasher;
 
-    public PrimaryUserStore(OrganizationRepository organizations, PrimaryUserRepository users, PasswordHasher hasher) {
-        this.organizations = organizations;
+    public PrimaryUserStore(PrimaryUserRepository users, PasswordHasher hasher) {
         this.users = users;
         this.hasher = hasher;
     }
@@ -42,10 +39,24 @@ public class PrimaryUserStore implements UserStore {
         CharBuffer secret = CharBuffer.wrap(password);
         Optional<PrimaryUser> found = find(organization, username);
         if (found.isEmpty()) {
-            hasher.burnDecoy(secret);
             return new Verification.UnknownUser();
         }
-        PrimaryUser user = found.get();
+        return check(found.get(), organization, secret);
+    }
+
+    /**
+     * Checks the password of a user {@link #find} found (Argon2id): accepted, rejected (wrong
+     * password or disabled user), or unavailable when password checks are saturated.
+     */
+    public Verification checkPassword(PrimaryUser user, String organization, char[] password) {
+        try {
+            return check(user, organization, CharBuffer.wrap(password));
+        } catch (PasswordHasher.BusyException e) {
+            return new Verification.Unavailable("password checks are saturated");
+        }
+    }
+
+    private Verification check(PrimaryUser user, String organization, CharBuffer secret) {
         boolean matches = hasher.matches(secret, user.passwordHash());
         if (!matches || !user.enabled()) {
             return new Verification.Rejected();
@@ -61,7 +72,8 @@ public class PrimaryUserStore implements UserStore {
 
     /** The user a normalized {@code username} reaches in the organization named {@code organization}. */
     public Optional<PrimaryUser> find(String organization, String username) {
-        return organizations.findByName(organization).flatMap(org -> users.find(org.id(), username));
+        // one query: this runs for every password and refresh grant
+        return users.findInOrganizationNamed(organization, username);
     }
 
     /** The user as the store describes them to the token issuer (roles, email claim). */

@@ -52,15 +52,38 @@ class TokenAuditEventsTest extends AuditTestBase {
     }
 
     @Test
-    void wrongPasswordThenGrantRefusedWithReasonCategoryOnly() {
+    void wrongPasswordThenGrantRefusedWithTheUsernameAndTheReasonCategoryButNotThePassword() {
         assertThat(token(basic(), "grant_type", "password", "username", world.endUserName(),
                 "password", "wrong-Pa55word").status()).isEqualTo(400);
 
         AuditEvent event = awaitOne(org, AuditEventType.GRANT_REFUSED);
         assertThat(event.clientId()).isEqualTo(world.consumerKey());
-        assertThat(event.username()).isNull();
+        String user = world.endUserName().substring(0, world.endUserName().lastIndexOf('@'));
+        assertThat(event.username()).isEqualTo(user);
         assertThat(event.detail()).isEqualTo(Map.of("grant_type", "password", "reason", "invalid_grant",
                 "status", "400"));
+        assertThat(AuditJson.write(event)).doesNotContain("wrong-Pa55word");
+    }
+
+    @Test
+    void unknownUserThenGrantRefusedWithTheNameAsLoginNameNormalizesIt() {
+        String typed = "  Ze\u0301ro \u00A0 Here@" + org + " ";
+        assertThat(token(basic(), "grant_type", "password", "username", typed,
+                "password", "any-Pa55word").status()).isEqualTo(400);
+
+        AuditEvent event = awaitOne(org, AuditEventType.GRANT_REFUSED);
+        assertThat(event.username()).isEqualTo(dev.caravan.userstore.LoginName.parse(typed, org).username())
+                .isEqualTo("Z\u00E9ro Here");
+        assertThat(event.organization()).isEqualTo(org);
+    }
+
+    @Test
+    void aNameOfAnotherOrganizationOrAnUnacceptableNameThenGrantRefusedWithoutAUsername() {
+        assertThat(token(basic(), "grant_type", "password", "username", "mallory@another-org",
+                "password", "any-Pa55word").status()).isEqualTo(400);
+
+        AuditEvent event = awaitOne(org, AuditEventType.GRANT_REFUSED);
+        assertThat(event.username()).isNull();
     }
 
     @Test

@@ -59,9 +59,19 @@ class PasswordHasherTest {
     }
 
     @Test
-    void burnDecoyThenAlwaysFalse() {
-        assertThat(HASHER.burnDecoy(PASSWORD)).isFalse();
-        assertThat(HASHER.burnDecoy("decoy-password-never-valid")).isFalse();
+    void aVerificationSampleIsDrawnFromMeasuredVerificationsAndNeverZero() {
+        PasswordHasher fresh = new PasswordHasher(1, java.time.Duration.ofSeconds(5));
+        assertThat(fresh.sampleVerification()).isPositive();
+        String hash = fresh.hash(PASSWORD);
+        for (int i = 0; i < 3; i++) {
+            fresh.matches("wrong", hash);
+        }
+        java.time.Duration shortest = fresh.shortestVerification();
+        for (int i = 0; i < 20; i++) {
+            assertThat(fresh.sampleVerification()).isGreaterThanOrEqualTo(shortest);
+        }
+        // an Argon2id verification at 19 MiB and two passes takes milliseconds, not microseconds
+        assertThat(shortest).isGreaterThan(java.time.Duration.ofMillis(1));
     }
 
     @Test

@@ -17,14 +17,14 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class ExternalSecondaryUserStores implements SecondaryUserStores {
-    /** The route that sends a verification request and waits for the reply. */
+    /** The route that sends a verification request; its reply completes the call asynchronously. */
     public static final String REQUEST_ENDPOINT = "direct:userstore-verify";
 
-    private final ProducerTemplate producer;
+    private final RequestSender sender;
     private final Map<String, RemoteUserStore> stores = new ConcurrentHashMap<>();
 
     public ExternalSecondaryUserStores(ProducerTemplate producer) {
-        this.producer = producer;
+        this.sender = new RequestSender(producer.getCamelContext(), REQUEST_ENDPOINT);
     }
 
     @Override
@@ -35,8 +35,13 @@ public class ExternalSecondaryUserStores implements SecondaryUserStores {
     /** Binds (or re-binds with new limits) the organization's secondary store. */
     public void bind(String organization, Duration timeout, int maxInFlight, int failureThreshold,
             Duration openDuration) {
-        stores.put(organization, new RemoteUserStore(organization, producer, REQUEST_ENDPOINT, timeout,
+        stores.put(organization, new RemoteUserStore(organization, sender, timeout,
                 maxInFlight, new CircuitBreaker(failureThreshold, openDuration)));
+    }
+
+    @jakarta.annotation.PreDestroy
+    void close() {
+        sender.close();
     }
 
     public void unbind(String organization) {
