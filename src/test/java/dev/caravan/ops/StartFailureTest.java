@@ -2,12 +2,11 @@ package dev.caravan.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
+import dev.caravan.testsupport.GatewayProcess;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,35 +21,24 @@ class StartFailureTest {
 
     @Test
     void aBrokerThatCannotOpenItsPortEndsTheProcessWithStatusOne(@TempDir Path dir) throws Exception {
-        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            Process gateway = start(dir, "--server.port=0", "--caravan.broker.tcp.enabled=true",
-                    "--caravan.broker.tcp.port=" + taken.getLocalPort());
-            try {
-                boolean exited = gateway.waitFor(180, TimeUnit.SECONDS);
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+                GatewayProcess gateway = GatewayProcess.start(dir, "256m", "--caravan.broker.tcp.enabled=true",
+                        "--caravan.broker.tcp.port=" + taken.getLocalPort())) {
+            int status = gateway.waitForEnd(Duration.ofSeconds(180));
 
-                assertThat(exited).as("the process ended by itself").isTrue();
-                assertThat(gateway.exitValue()).isEqualTo(1);
-            } finally {
-                gateway.destroyForcibly();
-            }
+            assertThat(status).as("exit status; log:\n%s", gateway.logTail()).isEqualTo(1);
         }
     }
 
-    /** The gateway's main class in its own JVM, on its own files, with {@code extra} arguments. */
-    static Process start(Path dir, String... extra) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new java.util.ArrayList<>(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                "dev.caravan.CaravanApplication",
-                "--caravan.traffic.port=0",
-                "--caravan.traffic.host=127.0.0.1",
-                "--caravan.admin.password=start-failure-Admin-1",
-                "--spring.datasource.url=jdbc:h2:file:" + dir.resolve("db") + ";DB_CLOSE_ON_EXIT=FALSE",
-                "--caravan.broker.data-dir=" + dir.resolve("artemis"),
-                "--caravan.secrets.key-file=" + dir.resolve("secret.key"),
-                "--caravan.mediation.routes-dir=" + dir.resolve("no-routes"),
-                "--caravan.mediation.mediators-dir=" + dir.resolve("no-mediators")));
-        command.addAll(List.of(extra));
-        File log = dir.resolve("out.log").toFile();
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+    @Test
+    void aGatewayKilledWithSignalNineStartsAgainOnTheSameData(@TempDir Path dir) {
+        try (GatewayProcess gateway = GatewayProcess.startReady(dir, "256m", Duration.ofSeconds(180))) {
+            assertThat(gateway.kill9()).isEqualTo(137);
+
+            gateway.restart().awaitReady(Duration.ofSeconds(180));
+
+            assertThat(gateway.readinessStatus()).isEqualTo(200);
+            assertThat(gateway.stop()).as("an orderly stop after SIGTERM").isIn(0, 143);
+        }
     }
 }
