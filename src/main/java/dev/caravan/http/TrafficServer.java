@@ -594,8 +594,10 @@ public class TrafficServer implements AutoCloseable, SmartLifecycle {
             }
             for (Parked p : waiting) {
                 p.context().runOnContext(v -> {
-                    handler.handle(p.request());
+                    // resumed first: what was read of its body is delivered later, on the event loop,
+                    // to the handlers the new owner sets (or kept, if the new owner pauses it again)
                     p.request().resume();
+                    handler.handle(p.request());
                 });
             }
         }
@@ -612,8 +614,8 @@ public class TrafficServer implements AutoCloseable, SmartLifecycle {
             }
             for (Parked p : waiting) {
                 p.context().runOnContext(v -> {
-                    reroute(p.request());
                     p.request().resume();
+                    reroute(p.request());
                 });
             }
         }
