@@ -26,6 +26,25 @@ public record TrafficLimits(long bodyMemoryThreshold, long bodyMemoryBudget, Pat
 
     public static final long DEFAULT_BODY_MEMORY_THRESHOLD = 64 * 1024;
 
+    public TrafficLimits {
+        positive(headerReadTimeout, "caravan.traffic.header-read-timeout");
+        positive(bodyReadTimeout, "caravan.traffic.body-read-timeout");
+        if (bodyMemoryThreshold < 0 || bodyMemoryBudget <= 0) {
+            throw new IllegalArgumentException(
+                    "caravan.traffic.body-memory-threshold must be 0 or more and caravan.traffic.body-memory-budget more than 0");
+        }
+        if (maxConnectionsPerClient < 1 || maxConnections < 1 || maxBlockingInFlight < 1) {
+            throw new IllegalArgumentException("caravan.traffic.max-connections-per-client, .max-connections and"
+                    + " .max-blocking-in-flight must be at least 1");
+        }
+    }
+
+    private static void positive(Duration timeout, String key) {
+        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException(key + " must be a positive duration, not " + timeout);
+        }
+    }
+
     /** The defaults: see the README's settings table. */
     public static TrafficLimits defaults() {
         return new TrafficLimits(DEFAULT_BODY_MEMORY_THRESHOLD, defaultBodyMemoryBudget(),

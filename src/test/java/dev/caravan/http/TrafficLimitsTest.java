@@ -283,4 +283,12 @@ class TrafficLimitsTest extends TrafficServerTestBase {
             }
         }
     }
+
+    @Test
+    void aReadTimeoutThatIsNotPositiveIsRefusedNamingItsSetting() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> TrafficLimits.defaults().withReadTimeouts(Duration.ZERO, Duration.ofSeconds(30)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("caravan.traffic.header-read-timeout");
+    }
 }
