@@ -85,13 +85,14 @@ public class CaravanHttpConsumer extends DefaultConsumer {
             return;
         }
         TrafficServer server = endpoint.getComponent().server();
-        if (endpoint.isBlocking() && server.blockingSaturated()) {
-            busy(request, WORKERS_BUSY, true);
-            return;
-        }
         long limit = endpoint.getMaxBodySize();
         String declared = request.getHeader("Content-Length");
-        if (declared == null ? !request.headers().contains("Transfer-Encoding") : declaredEmpty(declared)) {
+        boolean noBody = declared == null ? !request.headers().contains("Transfer-Encoding") : declaredEmpty(declared);
+        if (endpoint.isBlocking() && server.blockingSaturated()) {
+            busy(request, WORKERS_BUSY, !noBody);
+            return;
+        }
+        if (noBody) {
             dispatch(request, ReceivedBody.EMPTY, null);
             return;
         }
@@ -170,7 +171,7 @@ public class CaravanHttpConsumer extends DefaultConsumer {
         boolean blocking = getEndpoint().isBlocking();
         if (blocking && !server.startBlocking()) {
             release(held);
-            busy(request, WORKERS_BUSY, false);
+            busy(request, WORKERS_BUSY, body == ReceivedBody.TOO_LARGE);
             return;
         }
         Exchange exchange = createExchange(false);
