@@ -44,6 +44,9 @@ rootpw $hash
 directory $WORK/data
 access to attrs=userPassword by self read by anonymous auth by * none
 access to * by * read
+# the service account may read a user's groups past the size limit (500) in paged searches only,
+# as a directory serving Caravan should allow: slapd otherwise caps a paged search at that limit too
+limits dn.exact="cn=caravan,ou=services,$SUFFIX" size.prtotal=unlimited
 CONF
   /usr/sbin/slapadd -f "$WORK/slapd.conf" -l "$SEED" >/dev/null
   /usr/sbin/slapd -f "$WORK/slapd.conf" -h "ldap://127.0.0.1:$PORT/"

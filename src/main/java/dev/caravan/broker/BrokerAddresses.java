@@ -24,6 +24,11 @@ public final class BrokerAddresses {
 
     private BrokerAddresses() {}
 
+    /** The queue of an organization's userstore verification requests ({@code #}: all of them). */
+    public static String userstoreQueue(String organization) {
+        return "caravan.userstore." + organization;
+    }
+
     /**
      * Whether {@code name} (in any case) is, or could reach, an address of Caravan ({@code caravan.*}:
      * verification, audit) or of the broker ({@code activemq.*}, {@code $sys*}, the dead-letter and

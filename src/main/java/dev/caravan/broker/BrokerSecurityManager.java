@@ -1,6 +1,5 @@
 package dev.caravan.broker;
 
-import dev.caravan.userstore.external.ServedUserStores;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HashMap;
@@ -49,7 +48,7 @@ final class BrokerSecurityManager implements ActiveMQSecurityManager3 {
                 throw new IllegalStateException(at + ".organizations must list the organizations it serves");
             }
             add(at, name, agent.password(),
-                    agent.organizations().stream().map(ServedUserStores::queue).collect(Collectors.toUnmodifiableSet()));
+                    agent.organizations().stream().map(BrokerAddresses::userstoreQueue).collect(Collectors.toUnmodifiableSet()));
         });
         consumers.forEach((name, consumer) -> {
             String at = "caravan.broker.consumers." + name;

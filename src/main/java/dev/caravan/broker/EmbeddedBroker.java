@@ -1,6 +1,5 @@
 package dev.caravan.broker;
 
-import dev.caravan.userstore.external.ServedUserStores;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.activemq.artemis.api.core.TransportConfiguration;
@@ -29,7 +28,7 @@ public class EmbeddedBroker implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedBroker.class);
 
     /** The organizations' verification queues ({@code caravan.userstore.<organization>}). */
-    static final String USERSTORE_ADDRESSES = ServedUserStores.queue("#");
+    static final String USERSTORE_ADDRESSES = BrokerAddresses.userstoreQueue("#");
     /** Caravan's audit queues and topic. */
     static final String AUDIT_ADDRESSES = "caravan.audit.#";
 

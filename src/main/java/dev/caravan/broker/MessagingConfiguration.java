@@ -55,6 +55,18 @@ public class MessagingConfiguration {
     }
 
     /**
+     * The readiness group's {@code jms} contributor (the name replaces Spring Boot's indicator):
+     * a connection of its own per check, so a broker that went away reads DOWN (see
+     * {@link BrokerHealthIndicator}).
+     */
+    @Bean("jmsHealthContributor")
+    BrokerHealthIndicator jmsHealthContributor(BrokerProperties properties, BrokerCredentials credentials,
+            org.springframework.beans.factory.ObjectProvider<EmbeddedBroker> broker) {
+        broker.ifAvailable(b -> { });
+        return new BrokerHealthIndicator(properties.url(), credentials.user(), credentials.password());
+    }
+
+    /**
      * Caravan's connection to the broker at {@code url}: no Java object is ever deserialized from a
      * message, reconnection is endless with backoff, and over TLS ({@code sslEnabled=true}) the
      * broker's certificate must name the host of the URL, IP addresses included (an IP address

@@ -32,7 +32,7 @@ import org.springframework.stereotype.Component;
  */
 @Component
 @Profile("demo")
-public class DemoData {
+public class DemoData implements dev.caravan.registry.OrganizationSeed {
     public static final String ORGANIZATION = "my_company";
     public static final String END_USER = "jane";
     public static final String END_USER_PASSWORD = "jane-demo-password";

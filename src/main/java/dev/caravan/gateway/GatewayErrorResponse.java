@@ -59,6 +59,9 @@ public class GatewayErrorResponse implements Processor {
         if (failure instanceof dev.caravan.http.RequestBodies.UnreadableException) {
             return GatewayException.badRequest("the request body could not be read");
         }
+        if (failure instanceof dev.caravan.mediation.MediationException mediation) {
+            return new GatewayException(mediation.status(), mediation.error(), mediation.getMessage(), null);
+        }
         if (failure instanceof MissingCredentialsException missing) {
             return new GatewayException(401, "unauthorized", missing.getMessage(), null);
         }

@@ -7,6 +7,7 @@ import dev.caravan.http.InboundRequest;
 import dev.caravan.http.ReceivedBody;
 import dev.caravan.http.RequestBodies;
 import dev.caravan.http.RequestBodyReader;
+import dev.caravan.http.RequestPaths;
 import dev.caravan.jwt.AccessTokenClaims;
 import dev.caravan.jwt.AccessTokens;
 import dev.caravan.jwt.BackendJwts;

@@ -154,7 +154,8 @@ public class BackendJwts {
         put.accept("enduserTenantId", user.isEndUserToken() ? user.organization() : client.organization());
         put.accept("organization", client.organization());
         if (!user.roles().isEmpty()) {
-            put.accept("role", String.join(",", new java.util.TreeSet<>(user.roles())));
+            // a JSON array, sorted: a group's name may itself hold a comma
+            put.accept("role", java.util.List.copyOf(new java.util.TreeSet<>(user.roles())));
         }
         // the userstore's attributes (e.g. email from the directory), never replacing the gateway's own claims
         user.userClaims().forEach(put::accept);

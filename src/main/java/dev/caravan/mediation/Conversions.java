@@ -1,6 +1,5 @@
 package dev.caravan.mediation;
 
-import dev.caravan.gateway.GatewayException;
 import org.apache.camel.Exchange;
 
 /** The failures of the body conversions, by flow. */
@@ -12,10 +11,10 @@ final class Conversions {
      * {@code invalid_request}, no Bearer challenge: the token is not in question), the
      * backend's in a response flow (502 {@code mediation_failed}). The message never quotes the body.
      */
-    static GatewayException refused(Exchange exchange, String reason) {
+    static MediationException refused(Exchange exchange, String reason) {
         if (MediationBodies.isResponseFlow(exchange)) {
-            return new GatewayException(502, "mediation_failed", "the backend's response could not be converted", null);
+            return new MediationException(502, "mediation_failed", "the backend's response could not be converted");
         }
-        return new GatewayException(400, "invalid_request", reason, null);
+        return new MediationException(400, "invalid_request", reason);
     }
 }

@@ -2,8 +2,7 @@ package dev.caravan.mediation;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.caravan.gateway.GatewayException;
-import dev.caravan.gateway.RequestPaths;
+import dev.caravan.http.RequestPaths;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -162,8 +161,8 @@ public class RewritePathMediator implements Processor {
         return new MediationConfigException(TEMPLATE, "replacement", problem);
     }
 
-    private static GatewayException failed() {
-        return new GatewayException(500, "mediation_failed", "the API's path rewrite did not produce a usable path", null);
+    private static MediationException failed() {
+        return new MediationException(500, "mediation_failed", "the API's path rewrite did not produce a usable path");
     }
 
     /** Thrown when a match reads more characters than allowed. */

@@ -66,6 +66,16 @@ public class ApplicationRepository {
         return jdbc.sql("select * from application").query(ROW).list();
     }
 
+    /** Each application's owner's username, by application id (one query for all of them). */
+    public java.util.Map<String, String> ownerNames() {
+        java.util.Map<String, String> names = new java.util.HashMap<>();
+        jdbc.sql("select a.id, u.username from application a join primary_user u on u.id = a.owner_id")
+                .query(rs -> {
+                    names.put(rs.getString(1), rs.getString(2));
+                });
+        return names;
+    }
+
     public void updateSecretHash(String id, String consumerSecretHash) {
         jdbc.sql("update application set consumer_secret_hash = ? where id = ?").params(consumerSecretHash, id).update();
         events.publishEvent(new RegistryChangedEvent("application"));

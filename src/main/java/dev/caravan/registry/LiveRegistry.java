@@ -1,7 +1,5 @@
 package dev.caravan.registry;
 
-import dev.caravan.userstore.PrimaryUser;
-import dev.caravan.userstore.PrimaryUserRepository;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,17 +34,15 @@ public class LiveRegistry {
     private final ApplicationRepository applications;
     private final ApiRepository apis;
     private final SubscriptionRepository subscriptions;
-    private final PrimaryUserRepository users;
     private volatile Snapshot snapshot;
     private final AtomicBoolean overlapsReported = new AtomicBoolean();
 
     public LiveRegistry(OrganizationRepository organizations, ApplicationRepository applications, ApiRepository apis,
-                        SubscriptionRepository subscriptions, PrimaryUserRepository users) {
+                        SubscriptionRepository subscriptions) {
         this.organizations = organizations;
         this.applications = applications;
         this.apis = apis;
         this.subscriptions = subscriptions;
-        this.users = users;
         reload();
     }
 
@@ -58,9 +54,10 @@ public class LiveRegistry {
         Map<String, ApiDefinition> apiMap = new HashMap<>();
         apis.findAll().forEach(a -> apiMap.put(key(a.context(), a.version()), a));
         Map<String, ClientApp> apps = new HashMap<>();
+        Map<String, String> owners = applications.ownerNames();
         for (Application app : applications.findAll()) {
             String org = orgNames.get(app.organizationId());
-            String owner = users.findById(app.ownerId()).map(PrimaryUser::username).orElse("unknown");
+            String owner = owners.getOrDefault(app.id(), "unknown");
             apps.put(app.consumerKey(), new ClientApp(app, org, owner + "@" + org));
         }
         Map<String, Subscription> subs = new HashMap<>();

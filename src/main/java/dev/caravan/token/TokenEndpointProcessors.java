@@ -65,7 +65,7 @@ public class TokenEndpointProcessors {
     }
 
     /**
-     * Failed password logins, per login name and per client address (design §5). A login name
+     * Failed password logins, per login name and per client address. A login name
      * counts by its {@link LoginName#throttleKey}, computed before any userstore is asked, so
      * {@code ADA@corp}, {@code " ada@corp"} and {@code ada} (for an application of corp) are one counter.
      */

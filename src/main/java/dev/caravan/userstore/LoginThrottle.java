@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Per-user and per-IP throttling of failed logins (design §5), used by the token endpoint's
+ * Per-user and per-IP throttling of failed logins, used by the token endpoint's
  * password grant and by the admin API, each with its own instance and limits. Usernames are
  * counted by the key their caller gives ({@link LoginName#throttleKey}: one key for every
  * spelling that can reach one account), whether or not they exist, so a lock reveals nothing. After

@@ -7,7 +7,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Failed logins are throttled per username over real ports (design §5). Per-address
+ * Failed logins are throttled per username over real ports. Per-address
  * throttling is tested on the filter with mock requests ({@link AdminAuthenticationFilterTest}):
  * here every call comes from 127.0.0.1, which the rest of the shared context still needs.
  */

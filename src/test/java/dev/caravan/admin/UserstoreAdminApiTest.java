@@ -310,11 +310,18 @@ class UserstoreAdminApiTest extends AdminApiTestBase {
         Http.Response ok = expect(post(path + "/test", json("username", "lee")), 200);
         assertThat(ok.json().path("ok").asBoolean()).isTrue();
         Http.Response none = expect(post(path + "/test", json("username", "nobody")), 200);
-        assertThat(none.json().path("stage").asText()).isEqualTo("SEARCH_NONE");
+        assertThat(none.json().path("stage").asText()).isEqualTo("USER_SEARCH");
+        Http.Response whole = expect(post(path + "/test", json("username", "lee", "password", LDAP_USER_PASSWORD)), 200);
+        assertThat(whole.json().path("ok").asBoolean()).as(whole.body()).isTrue();
+        assertThat(whole.json().path("message").asText()).contains("password was accepted").contains("group search");
+        Http.Response wrongPassword = expect(post(path + "/test", json("username", "lee", "password", "not-lees")), 200);
+        assertThat(wrongPassword.json().path("stage").asText()).as("the probe password is used").isEqualTo("USER_BIND");
+        assertThat(wrongPassword.json().path("server").asText()).startsWith("ldap://127.0.0.1:");
+        assertThat(wrongPassword.body()).doesNotContain("not-lees").doesNotContain(LDAP_USER_PASSWORD);
 
         expect(put(path, ldapDocument("wrong-bind-password")), 200);
         Http.Response refused = expect(post(path + "/test", null), 200);
-        assertThat(refused.json().path("stage").asText()).isEqualTo("BIND_REFUSED");
+        assertThat(refused.json().path("stage").asText()).isEqualTo("BIND");
 
         int closed;
         try (ServerSocket socket = new ServerSocket(0)) {
@@ -322,7 +329,7 @@ class UserstoreAdminApiTest extends AdminApiTestBase {
         }
         expect(put(path, json("kind", "ldap", "ldap", Map.of("urls", List.of("ldap://127.0.0.1:" + closed),
                 "userSearchBase", "dc=example,dc=com"))), 200);
-        assertThat(expect(post(path + "/test", null), 200).json().path("stage").asText()).isEqualTo("UNREACHABLE");
+        assertThat(expect(post(path + "/test", null), 200).json().path("stage").asText()).isEqualTo("CONNECT_REFUSED");
 
         expect(put(path, json("kind", "ldap", "mode", "agent")), 200);
         expect(post(path + "/test", null), 409);

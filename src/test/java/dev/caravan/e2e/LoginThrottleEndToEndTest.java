@@ -8,7 +8,7 @@ import dev.caravan.testsupport.Http;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.context.TestPropertySource;
 
-/** Failed password logins are throttled per username and per client address (design §5). */
+/** Failed password logins are throttled per username and per client address. */
 @TestPropertySource(properties = {"caravan.token.max-failures-per-user=3"})
 class LoginThrottleEndToEndTest extends CaravanTestBase {
 

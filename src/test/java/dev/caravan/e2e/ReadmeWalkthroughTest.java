@@ -37,6 +37,12 @@ class ReadmeWalkthroughTest {
     @Autowired
     TrafficServer trafficServer;
 
+    @Autowired
+    dev.caravan.demo.EchoBackend echoBackend;
+
+    @org.springframework.boot.test.web.server.LocalServerPort
+    int managementPort;
+
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("caravan.traffic.port", () -> 0);
@@ -101,7 +107,7 @@ class ReadmeWalkthroughTest {
         assertThat(claims.getStringClaim(dialect + "enduserTenantId")).isEqualTo("my_company");
         // jane lives in the demo LDAP directory: her mail attribute and group arrive as claims
         assertThat(claims.getStringClaim(dialect + "email")).isEqualTo("jane@my-company.example");
-        assertThat(claims.getStringClaim(dialect + "role")).isEqualTo("travellers");
+        assertThat(claims.getStringListClaim(dialect + "role")).containsExactly("travellers");
         assertThat(claims.getStringClaim(dialect + "applicationid")).isNotBlank();
         assertThat(claims.getIssuer()).isEqualTo("http://localhost:8280");
         assertThat(claims.getJWTID()).isNotBlank();
@@ -133,5 +139,46 @@ class ReadmeWalkthroughTest {
                 Http.params("grant_type", "password", "username", "bob@acme", "password", "not-bobs-password"));
         assertThat(wrong.status()).isEqualTo(400);
         assertThat(wrong.json().path("error").asText()).isEqualTo("invalid_grant");
+    }
+
+    /**
+     * The README's walk-through as a user pastes it: every {@code sh} block of the section, in
+     * order, in one bash, with only the ports changed to this test's. Any curl answered with an
+     * error status fails the script ({@code --fail-with-body}), except the one that prints its
+     * own status code; so a step that uses a variable no earlier step set, or a token an earlier
+     * step revoked, fails here.
+     */
+    @Test
+    void theReadmeWalkthroughRunsAsWrittenWhenPastedInOrder() throws Exception {
+        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("README.md"));
+        int start = readme.indexOf("## Walk-through");
+        int end = readme.indexOf("\n## ", start + 1);
+        assertThat(start).as("README has a walk-through").isNotNegative();
+        String section = readme.substring(start, end < 0 ? readme.length() : end);
+        StringBuilder script = new StringBuilder("set -eo pipefail\n"
+                + "curl() { case \" $* \" in *\" -w \"*) command curl --max-time 30 \"$@\";;"
+                + " *) command curl --max-time 30 --fail-with-body \"$@\";; esac; }\n");
+        java.util.regex.Matcher blocks = java.util.regex.Pattern.compile("```sh\n(.*?)```", java.util.regex.Pattern.DOTALL)
+                .matcher(section);
+        int count = 0;
+        while (blocks.find()) {
+            script.append(blocks.group(1)).append('\n');
+            count++;
+        }
+        assertThat(count).as("sh blocks in the walk-through").isGreaterThanOrEqualTo(5);
+        String text = script.toString()
+                .replace("http://localhost:8280", "http://127.0.0.1:" + trafficServer.port())
+                .replace("http://localhost:9443", "http://127.0.0.1:" + managementPort)
+                .replace("http://127.0.0.1:8281", "http://127.0.0.1:" + echoBackend.port());
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("walkthrough", ".sh");
+        java.nio.file.Files.writeString(file, text);
+        Process bash = new ProcessBuilder("bash", file.toString()).redirectErrorStream(true).start();
+        String output = new String(bash.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(bash.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        java.nio.file.Files.deleteIfExists(file);
+
+        assertThat(bash.exitValue()).as(output).isZero();
+        assertThat(output).contains("\"refresh_token\"").contains("\"active\":true").contains("/weather/today");
+        assertThat(output.strip()).as("the revoked token is refused").endsWith("401");
     }
 }

@@ -224,8 +224,8 @@ class BackendAddressPolicyTest {
 
     @Test
     void readmesExampleIsBoundAndAppliedAsWritten() throws Exception {
-        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("README.md"));
-        int section = readme.indexOf("### Backend addresses (`caravan.gateway.backend-networks`)");
+        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("docs/mediation.md"));
+        int section = readme.indexOf("## Backend addresses (`caravan.gateway.backend-networks`)");
         int start = readme.indexOf("```yaml\n", section) + "```yaml\n".length();
         String yaml = readme.substring(start, readme.indexOf("```", start));
         List<org.springframework.core.env.PropertySource<?>> sources = new org.springframework.boot.env.YamlPropertySourceLoader()

@@ -87,8 +87,8 @@ class BackendSecurityBindingTest {
 
     @Test
     void readmesProfilesAreBoundAsWritten() throws Exception {
-        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("README.md"));
-        int section = readme.indexOf("### Backend security (`backendSecurity`)");
+        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("docs/mediation.md"));
+        int section = readme.indexOf("## Backend security (`backendSecurity`)");
         int start = readme.indexOf("```yaml\n", section) + "```yaml\n".length();
         String yaml = readme.substring(start, readme.indexOf("```", start));
         var sources = new org.springframework.boot.env.YamlPropertySourceLoader().load("readme",

@@ -204,7 +204,7 @@ class BackendSecurityEndToEndTest extends PolicyTestBase {
 
     @Test
     void readmesCompletePolicyIsAcceptedAsWritten() throws java.io.IOException {
-        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("README.md"));
+        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("docs/mediation.md"));
         int heading = readme.indexOf("A complete policy");
         int start = readme.indexOf("```json\n", heading) + "```json\n".length();
         String example = readme.substring(start, readme.indexOf("```", start));

@@ -97,7 +97,7 @@ class MediatorParametersAreDataEndToEndTest extends PolicyTestBase {
     // ------------------------------------------------------------------ templates
 
     private static String readmeBlock(String marker, String fence) throws IOException {
-        String readme = Files.readString(Path.of("README.md"));
+        String readme = Files.readString(Path.of("docs/mediation.md"));
         int at = readme.indexOf(marker);
         assertThat(at).as(marker).isPositive();
         int start = readme.lastIndexOf(fence, at) + fence.length();

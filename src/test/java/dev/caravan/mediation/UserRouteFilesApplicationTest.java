@@ -140,7 +140,7 @@ class UserRouteFilesApplicationTest extends CaravanTestBase {
 
     @Test
     void readmesUserRouteExampleLoadsAndAnswers() throws IOException {
-        String readme = Files.readString(Path.of("README.md"));
+        String readme = Files.readString(Path.of("docs/mediation.md"));
         int intro = readme.indexOf("saved as `user-routes/hello.yaml`");
         int start = readme.indexOf("```yaml\n", intro) + "```yaml\n".length();
         assertThat(intro).isPositive();

@@ -2,7 +2,7 @@ package dev.caravan.mediators;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.caravan.gateway.GatewayException;
+import dev.caravan.mediation.MediationException;
 import dev.caravan.mediation.JsonToXmlMediator;
 import dev.caravan.mediation.MediationConfigException;
 import io.vertx.core.buffer.Buffer;
@@ -50,9 +50,9 @@ class JsonToXmlTemplateTest {
         return new String(exchange.getMessage().getBody(byte[].class), StandardCharsets.UTF_8);
     }
 
-    private static GatewayException failure(Exchange exchange) {
-        assertThat(exchange.getException()).isInstanceOf(GatewayException.class);
-        return (GatewayException) exchange.getException();
+    private static MediationException failure(Exchange exchange) {
+        assertThat(exchange.getException()).isInstanceOf(MediationException.class);
+        return (MediationException) exchange.getException();
     }
 
     @Test
@@ -111,17 +111,16 @@ class JsonToXmlTemplateTest {
     @Test
     void requestBodyNotJsonThenInvalidRequest() {
         for (String notJson : new String[] {"<city>Oslo</city>", "{\"city\":", "{} trailing", "{'city':1}"}) {
-            GatewayException failure = failure(request("to-xml", notJson.getBytes(StandardCharsets.UTF_8)));
+            MediationException failure = failure(request("to-xml", notJson.getBytes(StandardCharsets.UTF_8)));
             assertThat(failure.status()).isEqualTo(400);
             assertThat(failure.error()).isEqualTo("invalid_request");
-            assertThat(failure.bearerError()).isNull();
             assertThat(failure.getMessage()).doesNotContain("Oslo", "city");
         }
     }
 
     @Test
     void responseBodyNotJsonThenMediationFailed() {
-        GatewayException failure = failure(response("to-xml", Buffer.buffer("<html>oops</html>")));
+        MediationException failure = failure(response("to-xml", Buffer.buffer("<html>oops</html>")));
         assertThat(failure.status()).isEqualTo(502);
         assertThat(failure.error()).isEqualTo("mediation_failed");
     }
@@ -129,7 +128,7 @@ class JsonToXmlTemplateTest {
     @Test
     void deeplyNestedJsonIsRefused() {
         String deep = "[".repeat(65) + "]".repeat(65);
-        GatewayException failure = failure(request("to-xml", deep.getBytes(StandardCharsets.UTF_8)));
+        MediationException failure = failure(request("to-xml", deep.getBytes(StandardCharsets.UTF_8)));
         assertThat(failure.status()).isEqualTo(400);
         assertThat(failure.getMessage()).contains("nested too deeply");
         String notTooDeep = "{\"a\":".repeat(60) + "1" + "}".repeat(60);
@@ -138,7 +137,7 @@ class JsonToXmlTemplateTest {
 
     @Test
     void stringThatXmlCannotCarryIsRefused() {
-        GatewayException failure = failure(request("to-xml", "{\"a\":\"\\u0000\"}".getBytes(StandardCharsets.UTF_8)));
+        MediationException failure = failure(request("to-xml", "{\"a\":\"\\u0000\"}".getBytes(StandardCharsets.UTF_8)));
         assertThat(failure.status()).isEqualTo(400);
     }
 

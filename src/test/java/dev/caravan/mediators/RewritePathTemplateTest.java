@@ -3,7 +3,7 @@ package dev.caravan.mediators;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.caravan.gateway.GatewayException;
+import dev.caravan.mediation.MediationException;
 import dev.caravan.mediation.MediationConfigException;
 import dev.caravan.mediation.MediationParameters;
 import dev.caravan.mediation.RewritePathMediator;
@@ -42,8 +42,8 @@ class RewritePathTemplateTest {
     }
 
     private static void assertMediationFailed(Exchange result) {
-        assertThat(result.getException()).isInstanceOf(GatewayException.class);
-        GatewayException failure = (GatewayException) result.getException();
+        assertThat(result.getException()).isInstanceOf(MediationException.class);
+        MediationException failure = (MediationException) result.getException();
         assertThat(failure.status()).isEqualTo(500);
         assertThat(failure.error()).isEqualTo("mediation_failed");
         assertThat(failure.getMessage()).doesNotContain("/", "weather");

@@ -2,7 +2,7 @@ package dev.caravan.mediators;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.caravan.gateway.GatewayException;
+import dev.caravan.mediation.MediationException;
 import dev.caravan.mediation.XmlToJsonMediator;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
@@ -55,9 +55,9 @@ class XmlToJsonTemplateTest {
         return new String(exchange.getMessage().getBody(byte[].class), StandardCharsets.UTF_8);
     }
 
-    private static GatewayException failure(Exchange exchange) {
-        assertThat(exchange.getException()).isInstanceOf(GatewayException.class);
-        return (GatewayException) exchange.getException();
+    private static MediationException failure(Exchange exchange) {
+        assertThat(exchange.getException()).isInstanceOf(MediationException.class);
+        return (MediationException) exchange.getException();
     }
 
     private static byte[] utf8(String text) {
@@ -97,7 +97,7 @@ class XmlToJsonTemplateTest {
         for (String system : new String[] {"file:///etc/passwd", secret.toUri().toString()}) {
             Exchange result = request(utf8("<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY e SYSTEM \"" + system + "\">]>"
                     + "<x>&e;</x>"));
-            GatewayException failure = failure(result);
+            MediationException failure = failure(result);
             assertThat(failure.status()).isEqualTo(400);
             assertThat(failure.error()).isEqualTo("invalid_request");
             assertThat(failure.getMessage()).isEqualTo("a DOCTYPE is not allowed in the XML body")
@@ -139,7 +139,7 @@ class XmlToJsonTemplateTest {
     @Test
     void deeplyNestedXmlIsRefused() {
         String deep = "<a>".repeat(65) + "</a>".repeat(65);
-        GatewayException failure = failure(request(utf8(deep)));
+        MediationException failure = failure(request(utf8(deep)));
         assertThat(failure.status()).isEqualTo(400);
         String notTooDeep = "<a>".repeat(60) + "x" + "</a>".repeat(60);
         assertThat(request(utf8(notTooDeep)).getException()).isNull();
@@ -148,17 +148,16 @@ class XmlToJsonTemplateTest {
     @Test
     void requestBodyNotXmlThenInvalidRequest() {
         for (String notXml : new String[] {"{\"city\":\"Oslo\"}", "<a><b></a>", "<a>", "just text"}) {
-            GatewayException failure = failure(request(utf8(notXml)));
+            MediationException failure = failure(request(utf8(notXml)));
             assertThat(failure.status()).isEqualTo(400);
             assertThat(failure.error()).isEqualTo("invalid_request");
-            assertThat(failure.bearerError()).isNull();
             assertThat(failure.getMessage()).doesNotContain("Oslo");
         }
     }
 
     @Test
     void responseBodyNotXmlThenMediationFailed() {
-        GatewayException failure = failure(response(Buffer.buffer("{\"city\":\"Oslo\"}")));
+        MediationException failure = failure(response(Buffer.buffer("{\"city\":\"Oslo\"}")));
         assertThat(failure.status()).isEqualTo(502);
         assertThat(failure.error()).isEqualTo("mediation_failed");
         assertThat(failure.getMessage()).doesNotContain("Oslo");
@@ -166,7 +165,7 @@ class XmlToJsonTemplateTest {
 
     @Test
     void responseWithDoctypeThenMediationFailed() {
-        GatewayException failure = failure(response(Buffer.buffer("<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><x>&e;</x>")));
+        MediationException failure = failure(response(Buffer.buffer("<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><x>&e;</x>")));
         assertThat(failure.status()).isEqualTo(502);
     }
 }

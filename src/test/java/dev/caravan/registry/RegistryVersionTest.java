@@ -32,7 +32,7 @@ class RegistryVersionTest {
             users = new PrimaryUserRepository(jdbc);
             applications = new ApplicationRepository(jdbc, events);
             apis = new ApiRepository(jdbc, events, org.springframework.transaction.support.TransactionOperations.withoutTransaction());
-            registry = new LiveRegistry(organizations, applications, apis, new SubscriptionRepository(jdbc, events), users);
+            registry = new LiveRegistry(organizations, applications, apis, new SubscriptionRepository(jdbc, events));
             version = new RegistryVersion(jdbc, registry);
             // what Spring does on a node: its own change reloads its registry and bumps the shared version
             onChange.set(() -> {

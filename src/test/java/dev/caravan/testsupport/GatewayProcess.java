@@ -17,7 +17,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The gateway ({@code dev.caravan.CaravanApplication}) in a child JVM on the test class path, on
+ * The gateway ({@code dev.caravan.CaravanApplication}) in a child JVM on the test class path
+ * (less the test classes and their {@code application.properties}: the gateway as shipped), on
  * its own data directory, with its traffic, management and broker ports chosen here (free when
  * chosen, and kept across {@link #restart()}, so clients know them). Its output goes to
  * {@code gateway.log} in the data directory, appended over restarts. The data directory is its
@@ -80,7 +81,7 @@ public final class GatewayProcess implements AutoCloseable {
     private void launch() {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx" + heap, "-Xms" + heap,
-                "-cp", System.getProperty("java.class.path"),
+                "-cp", shippedClassPath(),
                 "dev.caravan.CaravanApplication",
                 "--server.address=127.0.0.1",
                 "--server.port=" + adminPort,
@@ -90,6 +91,7 @@ public final class GatewayProcess implements AutoCloseable {
                 "--caravan.admin.password=" + ADMIN_PASSWORD,
                 "--caravan.broker.data-dir=" + dir.resolve("data").resolve("artemis"),
                 "--caravan.secrets.key-file=" + dir.resolve("secret.key"),
+                "--caravan.secrets.generate-key-file=true",
                 "--caravan.mediation.routes-dir=" + dir.resolve("no-routes"),
                 "--caravan.mediation.mediators-dir=" + dir.resolve("no-mediators")));
         command.addAll(extra);
@@ -264,6 +266,17 @@ public final class GatewayProcess implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /**
+     * The test class path without the test classes: the child runs the gateway as shipped, not
+     * with the test-wide overrides of {@code src/test/resources} (a journal-less broker, a fixed
+     * secrets key, loopback backends allowed).
+     */
+    static String shippedClassPath() {
+        return java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .filter(entry -> !Path.of(entry).normalize().endsWith(Path.of("target", "test-classes")))
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
     }
 
     /** A port free on the loopback address when asked. */

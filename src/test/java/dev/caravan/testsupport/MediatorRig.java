@@ -84,7 +84,7 @@ public final class MediatorRig {
                 new org.springframework.transaction.support.TransactionTemplate(
                         new org.springframework.jdbc.datasource.DataSourceTransactionManager(dataSource)));
         this.subscriptions = new SubscriptionRepository(jdbc, ignored);
-        this.registry = new LiveRegistry(organizations, applications, apis, subscriptions, users);
+        this.registry = new LiveRegistry(organizations, applications, apis, subscriptions);
         this.keys = signingKeys(jdbc, properties);
         this.accessTokens = new AccessTokens(keys, properties);
         this.backendJwts = new BackendJwts(keys, properties);

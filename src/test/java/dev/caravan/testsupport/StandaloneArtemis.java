@@ -19,6 +19,11 @@ public final class StandaloneArtemis {
         run("kill");
     }
 
+    /** A graceful stop (SIGKILL after the script's deadline). */
+    public static void stop() {
+        run("stop");
+    }
+
     public static void start() {
         run("start");
     }

@@ -44,7 +44,7 @@ public class ServedUserStores implements StartupListener {
     }
 
     public static String queue(String organization) {
-        return "caravan.userstore." + organization;
+        return dev.caravan.broker.BrokerAddresses.userstoreQueue(organization);
     }
 
     /** Starts (or replaces) serving an organization's store. */

@@ -48,10 +48,11 @@ public final class StoreDefinitions {
     private static final Set<String> LDAP_FIELDS = Set.of("urls", "startTls", "bindDn", "bindPassword",
             "bindPasswordSet", "userSearchBase", "userFilter", "groupSearchBase", "groupFilter", "groupNameAttribute",
             "claimAttributes", "roleMappings", "poolSize", "connectTimeout", "responseTimeout", "trustStorePath",
-            "trustStorePassword", "trustStorePasswordSet", "caseSensitive", "subjectAttribute");
+            "trustStorePassword", "trustStorePasswordSet", "caseSensitive", "subjectAttribute", "bindPoolSize",
+            "maxConnectionAge", "healthCheckInterval", "groupPageSize", "maxRoles", "nestedGroups", "nestedGroupDepth");
     private static final Set<String> WEB_SERVICE_FIELDS = Set.of("url", "username", "password", "passwordSet",
             "requestTemplate", "responsePointer", "successValue", "timeout", "trustStorePath", "trustStorePassword",
-            "trustStorePasswordSet", "caseSensitive");
+            "trustStorePasswordSet", "caseSensitive", "claims", "rolesPointer");
 
     private StoreDefinitions() {}
 
@@ -174,7 +175,16 @@ public final class StoreDefinitions {
                 duration(n, "ldap.responseTimeout", "responseTimeout", Duration.ofSeconds(5)),
                 optionalText(n, "trustStorePath", "ldap.trustStorePath"),
                 secret(n, "trustStorePassword", previous == null ? null : previous.trustStorePassword()),
-                bool(n, "caseSensitive", "ldap.caseSensitive", false), subjectAttribute);
+                bool(n, "caseSensitive", "ldap.caseSensitive", false), subjectAttribute,
+                integer(n, "ldap.bindPoolSize", "bindPoolSize", LdapSettings.DEFAULT_BIND_POOL_SIZE, 1, 64),
+                duration(n, "ldap.maxConnectionAge", "maxConnectionAge", LdapSettings.DEFAULT_MAX_CONNECTION_AGE,
+                        Duration.ofSeconds(1), Duration.ofHours(24)),
+                duration(n, "ldap.healthCheckInterval", "healthCheckInterval",
+                        LdapSettings.DEFAULT_HEALTH_CHECK_INTERVAL, Duration.ofSeconds(1), Duration.ofHours(1)),
+                integer(n, "ldap.groupPageSize", "groupPageSize", LdapSettings.DEFAULT_GROUP_PAGE_SIZE, 1, 5000),
+                integer(n, "ldap.maxRoles", "maxRoles", LdapSettings.DEFAULT_MAX_ROLES, 1, 10000),
+                bool(n, "nestedGroups", "ldap.nestedGroups", false),
+                integer(n, "ldap.nestedGroupDepth", "nestedGroupDepth", LdapSettings.DEFAULT_NESTED_GROUP_DEPTH, 1, 10));
     }
 
     private static WebServiceSettings webService(JsonNode n, WebServiceSettings previous) {
@@ -205,9 +215,14 @@ public final class StoreDefinitions {
             }
         }
         String pointer = optionalText(n, "responsePointer", "webService.responsePointer");
-        if (pointer != null && !pointer.startsWith("/")) {
-            throw new InvalidStoreDefinitionException("webService.responsePointer",
-                    "must be a JSON pointer starting with '/', e.g. /response/status");
+        if (pointer != null) {
+            jsonPointer(pointer, "webService.responsePointer");
+        }
+        Map<String, String> claims = stringMap(n, "claims", "webService.claims");
+        claims.forEach((claim, text) -> jsonPointer(text, "webService.claims." + claim));
+        String rolesPointer = optionalText(n, "rolesPointer", "webService.rolesPointer");
+        if (rolesPointer != null) {
+            jsonPointer(rolesPointer, "webService.rolesPointer");
         }
         return new WebServiceSettings(url, optionalText(n, "username", "webService.username"),
                 secret(n, "password", previous == null ? null : previous.password()), template, pointer,
@@ -215,7 +230,16 @@ public final class StoreDefinitions {
                 duration(n, "webService.timeout", "timeout", Duration.ofSeconds(5)),
                 optionalText(n, "trustStorePath", "webService.trustStorePath"),
                 secret(n, "trustStorePassword", previous == null ? null : previous.trustStorePassword()),
-                bool(n, "caseSensitive", "webService.caseSensitive", true));
+                bool(n, "caseSensitive", "webService.caseSensitive", true), claims, rolesPointer);
+    }
+
+    private static void jsonPointer(String text, String field) {
+        try {
+            dev.caravan.userstore.webservice.WebServiceUserStore.pointer(field, text);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidStoreDefinitionException(field, "must be a JSON pointer (RFC 6901) starting with '/',"
+                    + " e.g. /response/mail");
+        }
     }
 
     /**
@@ -253,6 +277,13 @@ public final class StoreDefinitions {
             putSecret(n, "trustStorePassword", "ldap.trustStorePassword", l.trustStorePassword(), secrets);
             n.put("caseSensitive", l.caseSensitive());
             putIfSet(n, "subjectAttribute", l.subjectAttribute());
+            n.put("bindPoolSize", l.bindPoolSize());
+            n.put("maxConnectionAge", l.maxConnectionAge().toString());
+            n.put("healthCheckInterval", l.healthCheckInterval().toString());
+            n.put("groupPageSize", l.groupPageSize());
+            n.put("maxRoles", l.maxRoles());
+            n.put("nestedGroups", l.nestedGroups());
+            n.put("nestedGroupDepth", l.nestedGroupDepth());
         }
         if (def.webService() != null) {
             WebServiceSettings w = def.webService();
@@ -267,6 +298,8 @@ public final class StoreDefinitions {
             putIfSet(n, "trustStorePath", w.trustStorePath());
             putSecret(n, "trustStorePassword", "webService.trustStorePassword", w.trustStorePassword(), secrets);
             n.put("caseSensitive", w.caseSensitive());
+            n.set("claims", JSON.valueToTree(w.claims() == null ? Map.of() : w.claims()));
+            putIfSet(n, "rolesPointer", w.rolesPointer());
         }
         return doc;
     }
@@ -300,13 +333,15 @@ public final class StoreDefinitions {
                     l.userSearchBase(), l.userFilter(), l.groupSearchBase(), l.groupFilter(), l.groupNameAttribute(),
                     l.claimAttributes(), l.roleMappings(), l.poolSize(), l.connectTimeout(), l.responseTimeout(),
                     l.trustStorePath(), apply(f, "ldap.trustStorePassword", l.trustStorePassword()), l.caseSensitive(),
-                    l.subjectAttribute());
+                    l.subjectAttribute(), l.bindPoolSize(), l.maxConnectionAge(), l.healthCheckInterval(),
+                    l.groupPageSize(), l.maxRoles(), l.nestedGroups(), l.nestedGroupDepth());
         }
         WebServiceSettings w = d.webService();
         if (w != null) {
             w = new WebServiceSettings(w.url(), w.username(), apply(f, "webService.password", w.password()),
                     w.requestTemplate(), w.responsePointer(), w.successValue(), w.timeout(), w.trustStorePath(),
-                    apply(f, "webService.trustStorePassword", w.trustStorePassword()), w.caseSensitive());
+                    apply(f, "webService.trustStorePassword", w.trustStorePassword()), w.caseSensitive(), w.claims(),
+                    w.rolesPointer());
         }
         return new SecondaryStoreDefinition(d.organization(), d.kind(), d.mode(), l, w, d.timeout(), d.consumers(),
                 d.maxInFlight(), d.failureThreshold(), d.openDuration());
@@ -406,6 +441,11 @@ public final class StoreDefinitions {
     }
 
     private static Duration duration(JsonNode n, String field, String name, Duration fallback) {
+        return duration(n, field, name, fallback, Duration.ofMillis(1), MAX_TIMEOUT);
+    }
+
+    private static Duration duration(JsonNode n, String field, String name, Duration fallback, Duration min,
+                                     Duration max) {
         JsonNode value = n.get(name);
         if (value == null || value.isNull()) {
             return fallback;
@@ -416,8 +456,10 @@ public final class StoreDefinitions {
         } catch (IllegalArgumentException e) {
             throw new InvalidStoreDefinitionException(field, "must be a duration such as 5s, 500ms or PT5S");
         }
-        if (d.isNegative() || d.isZero() || d.compareTo(MAX_TIMEOUT) > 0) {
-            throw new InvalidStoreDefinitionException(field, "must be more than 0 and at most 2 minutes");
+        if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+            throw new InvalidStoreDefinitionException(field, max.equals(MAX_TIMEOUT)
+                    ? "must be more than 0 and at most 2 minutes" : "must be a duration from " + min.toSeconds()
+                    + "s to " + max.toHours() + "h");
         }
         return d;
     }

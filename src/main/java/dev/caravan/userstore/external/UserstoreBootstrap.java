@@ -2,6 +2,7 @@ package dev.caravan.userstore.external;
 
 import dev.caravan.registry.Organization;
 import dev.caravan.registry.OrganizationRepository;
+import dev.caravan.registry.OrganizationSeed;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -13,7 +14,7 @@ import org.springframework.stereotype.Component;
  * has no stored definition yet (creating the organization if it does not exist), so a fresh
  * deployment can be set up from configuration alone; an admin's later change is never
  * overwritten. A bad field stops start-up with its key named. Runs after the organizations' own seeding (the demo's, say),
- * which is why it waits for every {@code DemoData}-like bean it is given.
+ * which is why it waits for every {@link OrganizationSeed}.
  */
 @Component
 public class UserstoreBootstrap {
@@ -21,11 +22,11 @@ public class UserstoreBootstrap {
 
     public UserstoreBootstrap(UserstoreSettings settings, OrganizationRepository organizations,
             SecondaryStoreRepository repository, Environment environment,
-            ObjectProvider<dev.caravan.demo.DemoData> seededFirst) {
+            ObjectProvider<OrganizationSeed> seededFirst) {
         if (environment.getProperty("caravan.agent.enabled", Boolean.class, false)) {
             return;
         }
-        seededFirst.ifAvailable(d -> { });
+        seededFirst.orderedStream().forEach(seed -> { });
         settings.stores().keySet().forEach(name -> {
             SecondaryStoreDefinition definition = settings.definition(name);
             if (!name.matches("[A-Za-z0-9_.-]{1,64}")) {

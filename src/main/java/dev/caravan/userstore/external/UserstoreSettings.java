@@ -81,7 +81,9 @@ public record UserstoreSettings(Map<String, Store> userstores) {
                        String userFilter, String groupSearchBase, String groupFilter, String groupNameAttribute,
                        Map<String, String> claimAttributes, Map<String, String> roleMappings, Integer poolSize,
                        String connectTimeout, String responseTimeout, String trustStorePath,
-                       String trustStorePassword, Boolean caseSensitive, String subjectAttribute) {
+                       String trustStorePassword, Boolean caseSensitive, String subjectAttribute,
+                       Integer bindPoolSize, String maxConnectionAge, String healthCheckInterval,
+                       Integer groupPageSize, Integer maxRoles, Boolean nestedGroups, Integer nestedGroupDepth) {
         @Override
         public String toString() {
             return "Ldap[urls=" + urls + ", bindDn=" + bindDn + "]";
@@ -90,7 +92,8 @@ public record UserstoreSettings(Map<String, Store> userstores) {
 
     public record WebService(String url, String username, String password, String requestTemplate,
                              String responsePointer, String successValue, String timeout, String trustStorePath,
-                             String trustStorePassword, Boolean caseSensitive) {
+                             String trustStorePassword, Boolean caseSensitive, Map<String, String> claims,
+                             String rolesPointer) {
         @Override
         public String toString() {
             return "WebService[url=" + url + ", username=" + username + "]";

@@ -1,14 +1,18 @@
 package dev.caravan.userstore.ldap;
 
+import com.unboundid.asn1.ASN1OctetString;
 import com.unboundid.ldap.sdk.Attribute;
 import com.unboundid.ldap.sdk.BindRequest;
 import com.unboundid.ldap.sdk.DN;
+import com.unboundid.ldap.sdk.Entry;
 import com.unboundid.ldap.sdk.FailoverServerSet;
 import com.unboundid.ldap.sdk.Filter;
+import com.unboundid.ldap.sdk.GetEntryLDAPConnectionPoolHealthCheck;
 import com.unboundid.ldap.sdk.LDAPConnection;
 import com.unboundid.ldap.sdk.LDAPConnectionOptions;
 import com.unboundid.ldap.sdk.LDAPConnectionPool;
 import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.LDAPInterface;
 import com.unboundid.ldap.sdk.LDAPSearchException;
 import com.unboundid.ldap.sdk.LDAPURL;
 import com.unboundid.ldap.sdk.PostConnectProcessor;
@@ -22,6 +26,7 @@ import com.unboundid.ldap.sdk.ServerSet;
 import com.unboundid.ldap.sdk.SimpleBindRequest;
 import com.unboundid.ldap.sdk.SingleServerSet;
 import com.unboundid.ldap.sdk.StartTLSPostConnectProcessor;
+import com.unboundid.ldap.sdk.controls.SimplePagedResultsControl;
 import com.unboundid.util.ssl.SSLUtil;
 import com.unboundid.util.ssl.TrustStoreTrustManager;
 import dev.caravan.userstore.AuthenticatedUser;
@@ -48,14 +53,28 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One organization's LDAP directory or Active Directory: search for the user with the service
- * account, then bind as the user's DN to check the password, on a pooled connection that is
- * re-bound as the service account afterwards.
+ * account, then bind as the user's DN to check the password.
+ *
+ * <p>Connections: two bounded pools per store, made lazily (a store whose directory is down
+ * still starts), each failing over between the URLs in order. Searches run on the search pool,
+ * bound as the service account ({@link LdapSettings#poolSize}); password checks run on the bind
+ * pool ({@link LdapSettings#bindPoolSize}), whose connections only ever bind, so one check is one
+ * bind and no search ever runs as a user. Both pools replace connections older than
+ * {@link LdapSettings#maxConnectionAge}, check idle ones every
+ * {@link LdapSettings#healthCheckInterval} and after a failed operation, and make a caller that
+ * finds every connection in use wait at most the response timeout. No verdict is cached.
  *
  * <p>Safety rules: an empty or blank password never reaches the directory (an empty simple bind
  * is an anonymous bind and "succeeds"); the username is escaped before it enters the filter
  * (RFC 4515: {@code * ( ) \ NUL}), and no DN is ever built from it; a search that finds more than
- * one entry is refused. A directory that is down or slow is {@code Unavailable}, never a wrong
- * password. The pool is created lazily, so a store whose directory is down still starts.
+ * one entry is refused. A directory that is down, slow or misconfigured is {@code Unavailable},
+ * never a wrong password.
+ *
+ * <p>Groups: complete or not at all. The group search is paged (RFC 2696), Active Directory's
+ * ranged {@code memberOf} is read range by range, nested groups are followed when the store asks
+ * for them; a user with more than {@link LdapSettings#maxRoles} groups, or a search the directory
+ * cut at its size limit, is {@code Unavailable} with a reason naming the organization, never a
+ * login with some roles missing.
  *
  * <p>Identity: the username it is given is already normalized; the directory decides which entry
  * it names. The user is then named by the store's case rule ({@link LdapSettings#caseSensitive}:
@@ -77,7 +96,12 @@ public final class LdapUserStore implements ExternalUserStore {
     private final List<LDAPURL> urls;
     private final String userFilter;
     private final String[] attributes;
-    private LDAPConnectionPool pool;
+    /** A connection made to a later URL because an earlier one was down goes back to the first after this. */
+    private static final java.time.Duration FAILOVER_CONNECTION_AGE = java.time.Duration.ofMinutes(1);
+    /** Group DNs asked for in one filter when nested groups are followed. */
+    private static final int MEMBERS_PER_FILTER = 50;
+    private volatile LDAPConnectionPool searchPool;
+    private volatile LDAPConnectionPool bindPool;
 
     public LdapUserStore(String organization, LdapSettings settings) {
         this.organization = organization;
@@ -117,6 +141,11 @@ public final class LdapUserStore implements ExternalUserStore {
         this.attributes = wanted.toArray(String[]::new);
     }
 
+
+    /** This store's settings. */
+    LdapSettings settings() {
+        return settings;
+    }
 
     @Override
     public String kind() {
@@ -178,21 +207,148 @@ public final class LdapUserStore implements ExternalUserStore {
                 ? null : new SimpleBindRequest(settings.bindDn(), settings.bindPassword());
     }
 
-    private synchronized LDAPConnectionPool pool() throws LDAPException {
+    /**
+     * A pool of connections to the store's servers (fail-over in URL order), each connection
+     * checked for TLS host names, upgraded by StartTLS when set, and bound with {@code bind}
+     * (null: left anonymous). It holds at most {@code size} connections and makes them when first
+     * needed; a caller finding every one in use waits at most the response timeout. Connections
+     * older than {@code maxConnectionAge} are replaced, idle ones are checked in the background
+     * (a read of the root DSE), and one that failed an operation is checked before it is reused.
+     */
+    private LDAPConnectionPool newPool(String purpose, BindRequest bind, int size) throws LDAPException {
+        try {
+            ServerSet servers = serverSet();
+            if (servers instanceof FailoverServerSet failover) {
+                failover.setMaxFailoverConnectionAgeMillis(
+                        Math.min(settings.maxConnectionAge().toMillis(), FAILOVER_CONNECTION_AGE.toMillis()));
+            }
+            long timeout = settings.responseTimeout().toMillis();
+            GetEntryLDAPConnectionPoolHealthCheck health = new GetEntryLDAPConnectionPoolHealthCheck(
+                    "", timeout, false, false, false, false, true, true);
+            LDAPConnectionPool created = new LDAPConnectionPool(servers, bind, 0, Math.max(1, size), 1, startTls(),
+                    false, health);
+            created.setCreateIfNecessary(false);
+            created.setMaxWaitTimeMillis(timeout);
+            created.setRetryFailedOperationsDueToInvalidConnections(true);
+            created.setMaxConnectionAgeMillis(settings.maxConnectionAge().toMillis());
+            created.setCheckConnectionAgeOnRelease(true);
+            created.setHealthCheckIntervalMillis(settings.healthCheckInterval().toMillis());
+            created.setConnectionPoolName("caravan-ldap-" + purpose + "-" + organization);
+            return created;
+        } catch (GeneralSecurityException e) {
+            throw new LDAPException(ResultCode.LOCAL_ERROR, "TLS setup failed");
+        }
+    }
+
+    /** The pool that searches as the service account. */
+    private LDAPConnectionPool searchPool() throws LDAPException {
+        LDAPConnectionPool pool = searchPool;
         if (pool == null || pool.isClosed()) {
-            try {
-                LDAPConnectionPool created = new LDAPConnectionPool(serverSet(), serviceBind(), 0,
-                        Math.max(1, settings.poolSize()), 1, startTls(), false);
-                created.setCreateIfNecessary(true);
-                created.setMaxWaitTimeMillis(settings.responseTimeout().toMillis());
-                created.setRetryFailedOperationsDueToInvalidConnections(true);
-                created.setConnectionPoolName("caravan-ldap-" + organization);
-                pool = created;
-            } catch (GeneralSecurityException e) {
-                throw new LDAPException(ResultCode.LOCAL_ERROR, "TLS setup failed");
+            synchronized (this) {
+                pool = searchPool;
+                if (pool == null || pool.isClosed()) {
+                    pool = newPool("search", serviceBind(), settings.poolSize());
+                    searchPool = pool;
+                }
             }
         }
         return pool;
+    }
+
+    /**
+     * The pool on which users bind to prove their password: its connections do nothing else (no
+     * search ever runs as a user), so each check is one bind and the connection goes back as it
+     * is; the next bind replaces its identity.
+     */
+    private LDAPConnectionPool bindPool() throws LDAPException {
+        LDAPConnectionPool pool = bindPool;
+        if (pool == null || pool.isClosed()) {
+            synchronized (this) {
+                pool = bindPool;
+                if (pool == null || pool.isClosed()) {
+                    pool = newPool("bind", null, settings.bindPoolSize());
+                    bindPool = pool;
+                }
+            }
+        }
+        return pool;
+    }
+
+    private static boolean isRejection(ResultCode code) {
+        return code == ResultCode.INVALID_CREDENTIALS || code == ResultCode.UNWILLING_TO_PERFORM
+                || code == ResultCode.INAPPROPRIATE_AUTHENTICATION;
+    }
+
+    /** Work done on one pooled connection. */
+    private interface OnConnection<T> {
+        T run(LDAPConnection connection) throws LDAPException, IncompleteGroupsException;
+    }
+
+    /**
+     * Runs {@code work} on one connection of {@code pool} and gives the connection back; a
+     * connection found broken (the directory restarted, a firewall cut it) is replaced and the
+     * work done once more on the new one. A timeout is not retried: the directory is slow.
+     */
+    private static <T> T onOneConnection(LDAPConnectionPool pool, OnConnection<T> work)
+            throws LDAPException, IncompleteGroupsException {
+        LDAPConnection connection = pool.getConnection();
+        for (int attempt = 0; ; attempt++) {
+            try {
+                T result = work.run(connection);
+                pool.releaseConnection(connection);
+                return result;
+            } catch (LDAPException e) {
+                if (ResultCode.isConnectionUsable(e.getResultCode()) && e.getResultCode() != ResultCode.TIMEOUT) {
+                    pool.releaseConnection(connection);
+                    throw e;
+                }
+                if (attempt > 0 || e.getResultCode() == ResultCode.TIMEOUT) {
+                    pool.releaseDefunctConnection(connection);
+                    throw e;
+                }
+                connection = pool.replaceDefunctConnection(connection);
+            } catch (RuntimeException | IncompleteGroupsException e) {
+                pool.releaseConnection(connection);
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Binds as {@code dn} on a connection of the bind pool: true if the directory accepted the
+     * password, false if it refused it; anything else the directory says is thrown.
+     */
+    private boolean bindAsUser(String dn, char[] password) throws LDAPException {
+        byte[] secret = utf8(password);
+        try {
+            SimpleBindRequest request = new SimpleBindRequest(dn, secret);
+            request.setResponseTimeoutMillis(settings.responseTimeout().toMillis());
+            return onOneConnection(bindPool(), connection -> {
+                try {
+                    connection.bind(request);
+                    return true;
+                } catch (LDAPException e) {
+                    if (isRejection(e.getResultCode())) {
+                        return false;
+                    }
+                    throw e;
+                }
+            });
+        } catch (IncompleteGroupsException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            java.util.Arrays.fill(secret, (byte) 0);
+        }
+    }
+
+    private static byte[] utf8(char[] password) {
+        java.nio.ByteBuffer bytes = java.nio.charset.StandardCharsets.UTF_8.encode(java.nio.CharBuffer.wrap(password));
+        byte[] out = new byte[bytes.remaining()];
+        bytes.get(out);
+        if (bytes.hasArray()) {
+            java.util.Arrays.fill(bytes.array(), (byte) 0);
+        }
+        return out;
     }
 
     @Override
@@ -204,70 +360,83 @@ public final class LdapUserStore implements ExternalUserStore {
             return new Verification.UnknownUser();
         }
         try {
-            LDAPConnectionPool connections = pool();
-            Optional<SearchResultEntry> entry = findUser(connections, username);
+            Optional<SearchResultEntry> entry = findUser(searchPool(), username);
             if (entry.isEmpty()) {
                 return new Verification.UnknownUser();
             }
-            try {
-                connections.bindAndRevertAuthentication(entry.get().getDN(), new String(password));
-            } catch (LDAPException e) {
-                if (e.getResultCode() == ResultCode.INVALID_CREDENTIALS
-                        || e.getResultCode() == ResultCode.UNWILLING_TO_PERFORM
-                        || e.getResultCode() == ResultCode.INAPPROPRIATE_AUTHENTICATION) {
-                    return new Verification.Rejected();
-                }
-                throw e;
+            if (!bindAsUser(entry.get().getDN(), password)) {
+                return new Verification.Rejected();
             }
-            return new Verification.Accepted(user(connections, username, entry.get()));
+            return new Verification.Accepted(user(username, entry.get()));
         } catch (AmbiguousUserException e) {
             log.warn("directory of organization '{}' has more than one entry for a username; login refused", organization);
             return new Verification.Rejected();
         } catch (UnidentifiableUserException e) {
             log.warn("directory of organization '{}': {}; login refused", organization, e.getMessage());
             return new Verification.Unavailable("the directory entry has no usable subject attribute");
+        } catch (IncompleteGroupsException e) {
+            log.warn("directory of organization '{}': {}; login refused", organization, e.getMessage());
+            return new Verification.Unavailable("directory of organization '" + organization + "': " + e.getMessage());
         } catch (LDAPException e) {
-            log.warn("directory of organization '{}' could not be asked: {}", organization, e.getResultCode());
-            return new Verification.Unavailable("directory unavailable (" + e.getResultCode().getName() + ")");
+            log.warn("directory of organization '{}' could not be asked: {}{}", organization, e.getResultCode(),
+                    hint(e.getResultCode()));
+            return new Verification.Unavailable("directory of organization '" + organization + "' unavailable ("
+                    + e.getResultCode().getName() + ")");
         }
+    }
+
+    /** What a misconfiguration's result code most likely means, for the log. */
+    private static String hint(ResultCode code) {
+        if (code == ResultCode.NO_SUCH_OBJECT) {
+            return " (the user or group search base does not exist; run the store's connection test)";
+        }
+        if (code == ResultCode.INVALID_CREDENTIALS) {
+            return " (the service account's bind was refused; check bindDn and bindPassword)";
+        }
+        return "";
     }
 
     @Override
     public Optional<AuthenticatedUser> lookup(String org, String username) {
         try {
-            LDAPConnectionPool connections = pool();
-            Optional<SearchResultEntry> entry = findUser(connections, username);
+            Optional<SearchResultEntry> entry = findUser(searchPool(), username);
             if (entry.isEmpty()) {
                 return Optional.empty();
             }
-            return Optional.of(user(connections, username, entry.get()));
+            return Optional.of(user(username, entry.get()));
         } catch (AmbiguousUserException e) {
             return Optional.empty();
         } catch (UnidentifiableUserException e) {
             log.warn("directory of organization '{}': {}", organization, e.getMessage());
             throw new StoreUnavailableException("the directory entry has no usable subject attribute");
+        } catch (IncompleteGroupsException e) {
+            log.warn("directory of organization '{}': {}", organization, e.getMessage());
+            throw new StoreUnavailableException("directory of organization '" + organization + "': " + e.getMessage());
         } catch (LDAPException e) {
+            log.warn("directory of organization '{}' could not be asked: {}", organization, e.getResultCode());
             throw new StoreUnavailableException("directory unavailable (" + e.getResultCode().getName() + ")");
         }
     }
 
-    private Optional<SearchResultEntry> findUser(LDAPConnectionPool connections, String username)
-            throws LDAPException, AmbiguousUserException {
+    private SearchRequest userSearch(String username, String... wanted) {
         SearchRequest search = new SearchRequest(settings.userSearchBase(), SearchScope.SUB,
-                filterFor(username), attributes);
+                filterFor(username), wanted);
         search.setSizeLimit(2);
         search.setTimeLimitSeconds((int) Math.max(1, settings.responseTimeout().toSeconds()));
         search.setResponseTimeoutMillis(settings.responseTimeout().toMillis());
+        return search;
+    }
+
+    private Optional<SearchResultEntry> findUser(LDAPInterface connections, String username)
+            throws LDAPException, AmbiguousUserException {
         SearchResult result;
         try {
-            result = connections.search(search);
+            result = connections.search(userSearch(username, attributes));
         } catch (LDAPSearchException e) {
             if (e.getResultCode() == ResultCode.SIZE_LIMIT_EXCEEDED) {
                 throw new AmbiguousUserException();
             }
-            if (e.getResultCode() == ResultCode.NO_SUCH_OBJECT) {
-                return Optional.empty();
-            }
+            // NO_SUCH_OBJECT: the user search base does not exist, a misconfigured store, not an unknown user
             throw e;
         }
         if (result.getEntryCount() > 1) {
@@ -276,8 +445,15 @@ public final class LdapUserStore implements ExternalUserStore {
         return result.getEntryCount() == 0 ? Optional.empty() : Optional.of(result.getSearchEntries().get(0));
     }
 
-    private AuthenticatedUser user(LDAPConnectionPool connections, String username, SearchResultEntry entry)
-            throws LDAPException, UnidentifiableUserException {
+    /** The user with claims and roles; the group search runs on one connection of the search pool (paging needs one). */
+    private AuthenticatedUser user(String username, SearchResultEntry entry)
+            throws LDAPException, UnidentifiableUserException, IncompleteGroupsException {
+        List<String> groups = onOneConnection(searchPool(), connection -> groups(connection, entry));
+        return user(username, entry, groups);
+    }
+
+    private AuthenticatedUser user(String username, SearchResultEntry entry, List<String> groups)
+            throws UnidentifiableUserException {
         String pinned = settings.subjectAttribute() == null ? null
                 : settings.subjectAttribute() + "/" + subjectValue(entry, settings.subjectAttribute());
         Map<String, String> claims = new LinkedHashMap<>();
@@ -290,7 +466,7 @@ public final class LdapUserStore implements ExternalUserStore {
             });
         }
         Set<String> roles = new LinkedHashSet<>();
-        for (String group : groups(connections, entry)) {
+        for (String group : groups) {
             String role = settings.roleMappings() == null ? null : settings.roleMappings().get(group);
             roles.add(role != null ? role : group);
         }
@@ -328,35 +504,174 @@ public final class LdapUserStore implements ExternalUserStore {
                 + hex.formatHex(new byte[] {b[7], b[6]}) + "-" + hex.formatHex(b, 8, 10) + "-" + hex.formatHex(b, 10, 16);
     }
 
-    private List<String> groups(LDAPConnectionPool connections, SearchResultEntry entry) throws LDAPException {
-        List<String> names = new ArrayList<>();
-        if (settings.groupSearchBase() == null || settings.groupSearchBase().isBlank()) {
-            Attribute memberOf = entry.getAttribute(MEMBER_OF);
-            if (memberOf != null) {
-                for (String dn : memberOf.getValues()) {
-                    names.add(firstRdnValue(dn));
+    /**
+     * The names of the user's groups, complete or not at all: from the entry's {@code memberOf}
+     * (with Active Directory's range retrieval when the directory hands the values out in ranges)
+     * or from a paged group search; with {@code nestedGroups}, also the groups containing those,
+     * up to {@code nestedGroupDepth} levels, each group once (cycles end). More than
+     * {@code maxRoles} groups, or a search the directory cut at its size limit, is an
+     * {@link IncompleteGroupsException}.
+     */
+    List<String> groups(LDAPInterface ldap, SearchResultEntry entry) throws LDAPException, IncompleteGroupsException {
+        Map<DN, String> found = new LinkedHashMap<>();
+        List<DN> level = new ArrayList<>();
+        boolean byMemberOf = settings.groupSearchBase() == null || settings.groupSearchBase().isBlank();
+        for (int depth = 0; depth <= (settings.nestedGroups() ? settings.nestedGroupDepth() : 0); depth++) {
+            Map<DN, String> next = new LinkedHashMap<>();
+            if (byMemberOf) {
+                if (depth == 0) {
+                    memberOf(ldap, entry, next);
+                } else {
+                    for (DN group : level) {
+                        if (group.isNullDN()) {
+                            continue;
+                        }
+                        SearchResultEntry groupEntry = ldap.getEntry(group.toString(), MEMBER_OF);
+                        if (groupEntry != null) {
+                            memberOf(ldap, groupEntry, next);
+                        }
+                    }
+                }
+            } else if (depth == 0) {
+                searchGroups(ldap, List.of(entry.getDN()), next);
+            } else {
+                for (int i = 0; i < level.size(); i += MEMBERS_PER_FILTER) {
+                    List<String> members = new ArrayList<>();
+                    level.subList(i, Math.min(level.size(), i + MEMBERS_PER_FILTER)).forEach(dn -> members.add(dn.toString()));
+                    searchGroups(ldap, members, next);
                 }
             }
-            return names;
-        }
-        String template = settings.groupFilter() == null ? "(member={0})" : settings.groupFilter();
-        Filter filter = Filter.create(template.replace("{0}", Filter.encodeValue(entry.getDN())));
-        String nameAttribute = settings.groupNameAttribute() == null ? "cn" : settings.groupNameAttribute();
-        SearchRequest search = new SearchRequest(settings.groupSearchBase(), SearchScope.SUB, filter, nameAttribute);
-        search.setSizeLimit(500);
-        search.setResponseTimeoutMillis(settings.responseTimeout().toMillis());
-        try {
-            for (SearchResultEntry group : connections.search(search).getSearchEntries()) {
-                String name = group.getAttributeValue(nameAttribute);
-                names.add(name != null ? name : firstRdnValue(group.getDN()));
+            level = new ArrayList<>();
+            for (Map.Entry<DN, String> group : next.entrySet()) {
+                if (found.putIfAbsent(group.getKey(), group.getValue()) == null) {
+                    level.add(group.getKey());
+                }
             }
-        } catch (LDAPSearchException e) {
-            if (e.getResultCode() != ResultCode.SIZE_LIMIT_EXCEEDED) {
+            if (found.size() > settings.maxRoles()) {
+                throw new IncompleteGroupsException("the user is in more than " + settings.maxRoles()
+                        + " groups (maxRoles)");
+            }
+            if (level.isEmpty()) {
+                break;
+            }
+        }
+        return new ArrayList<>(found.values());
+    }
+
+    private void memberOf(LDAPInterface ldap, SearchResultEntry entry, Map<DN, String> into)
+            throws LDAPException, IncompleteGroupsException {
+        for (String dn : rangedValues(ldap, entry, MEMBER_OF, settings.maxRoles())) {
+            try {
+                DN parsed = new DN(dn);
+                into.putIfAbsent(parsed, firstRdnValue(dn));
+            } catch (LDAPException e) {
+                into.putIfAbsent(DN.NULL_DN, dn);
+            }
+        }
+    }
+
+    /**
+     * All values of a multi-valued attribute of an entry. Active Directory hands out large ones in
+     * ranges ({@code memberOf;range=0-1499}); the rest is read range by range
+     * ({@code memberOf;range=1500-*}) until the range ending in {@code *}.
+     */
+    static List<String> rangedValues(LDAPInterface ldap, SearchResultEntry entry, String attribute, int max)
+            throws LDAPException, IncompleteGroupsException {
+        List<String> values = new ArrayList<>();
+        Attribute plain = entry.getAttribute(attribute);
+        if (plain != null) {
+            values.addAll(List.of(plain.getValues()));
+        }
+        Attribute ranged = rangedAttribute(entry, attribute);
+        while (ranged != null) {
+            values.addAll(List.of(ranged.getValues()));
+            if (values.size() > max) {
+                throw new IncompleteGroupsException("the user is in more than " + max + " groups (maxRoles)");
+            }
+            String range = rangeOption(ranged);
+            String high = range.substring(range.indexOf('-') + 1);
+            if (high.equals("*")) {
+                break;
+            }
+            long next;
+            try {
+                next = Long.parseLong(high) + 1;
+            } catch (NumberFormatException e) {
+                throw new IncompleteGroupsException("the directory sent " + attribute + " in a range it did not"
+                        + " name clearly (" + range + ")");
+            }
+            SearchResultEntry more = ldap.getEntry(entry.getDN(), attribute + ";range=" + next + "-*");
+            ranged = more == null ? null : rangedAttribute(more, attribute);
+            if (ranged == null) {
+                throw new IncompleteGroupsException("the directory did not send the values of " + attribute
+                        + " from " + next + " on");
+            }
+        }
+        return values;
+    }
+
+    private static Attribute rangedAttribute(Entry entry, String attribute) {
+        for (Attribute a : entry.getAttributes()) {
+            if (a.getBaseName().equalsIgnoreCase(attribute) && rangeOption(a) != null) {
+                return a;
+            }
+        }
+        return null;
+    }
+
+    private static String rangeOption(Attribute attribute) {
+        for (String option : attribute.getOptions()) {
+            if (option.regionMatches(true, 0, "range=", 0, 6) && option.indexOf('-') > 6) {
+                return option.substring(6);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The groups whose member is one of {@code memberDns}, by a paged search (RFC 2696) under the
+     * group search base, all pages on {@code ldap}'s one connection.
+     */
+    private void searchGroups(LDAPInterface ldap, List<String> memberDns, Map<DN, String> into)
+            throws LDAPException, IncompleteGroupsException {
+        String template = settings.groupFilter() == null ? "(member={0})" : settings.groupFilter();
+        List<Filter> parts = new ArrayList<>();
+        for (String dn : memberDns) {
+            parts.add(Filter.create(template.replace("{0}", Filter.encodeValue(dn))));
+        }
+        Filter filter = parts.size() == 1 ? parts.get(0) : Filter.createORFilter(parts);
+        String nameAttribute = settings.groupNameAttribute() == null ? "cn" : settings.groupNameAttribute();
+        ASN1OctetString cookie = null;
+        int seen = 0;
+        do {
+            SearchRequest search = new SearchRequest(settings.groupSearchBase(), SearchScope.SUB, filter, nameAttribute);
+            search.setResponseTimeoutMillis(settings.responseTimeout().toMillis());
+            search.setTimeLimitSeconds((int) Math.max(1, settings.responseTimeout().toSeconds()));
+            search.addControl(new SimplePagedResultsControl(settings.groupPageSize(), cookie, false));
+            SearchResult result;
+            try {
+                result = ldap.search(search);
+            } catch (LDAPSearchException e) {
+                if (e.getResultCode() == ResultCode.SIZE_LIMIT_EXCEEDED
+                        || e.getResultCode() == ResultCode.ADMIN_LIMIT_EXCEEDED) {
+                    throw new IncompleteGroupsException("the group search was cut at " + (seen + e.getEntryCount())
+                            + " entries by the directory's limit (" + e.getResultCode().getName()
+                            + "); raise the directory's size limit for the service account or lower groupPageSize");
+                }
                 throw e;
             }
-            e.getSearchEntries().forEach(group -> names.add(firstRdnValue(group.getDN())));
-        }
-        return names;
+            for (SearchResultEntry group : result.getSearchEntries()) {
+                String name = group.getAttributeValue(nameAttribute);
+                into.putIfAbsent(group.getParsedDN(), name != null ? name : firstRdnValue(group.getDN()));
+            }
+            seen += result.getEntryCount();
+            if (seen > settings.maxRoles()) {
+                throw new IncompleteGroupsException("the user is in more than " + settings.maxRoles()
+                        + " groups (maxRoles)");
+            }
+            SimplePagedResultsControl paging = SimplePagedResultsControl.get(result);
+            cookie = paging == null || !paging.moreResultsToReturn() ? null : paging.getCookie();
+        } while (cookie != null);
     }
 
     private static String firstRdnValue(String dn) {
@@ -368,72 +683,181 @@ public final class LdapUserStore implements ExternalUserStore {
         }
     }
 
+    /**
+     * What a login needs, server by server in URL order: connect (and StartTLS), bind as the
+     * service account, and with a probe username find exactly one entry; with its password too,
+     * bind as that user and run the group search as logins do. The first failure is answered,
+     * naming its stage and the server it happened at.
+     */
     @Override
     public ConnectionCheck testConnection(String probeUsername, char[] probePassword) {
-        ServerSet servers;
+        ConnectionCheck last = null;
+        for (LDAPURL url : urls) {
+            last = testServer(url, probeUsername, probePassword);
+            if (!last.ok()) {
+                return last;
+            }
+        }
+        return urls.size() == 1 ? last : ConnectionCheck.ok("each of the " + urls.size() + " servers passed: "
+                + last.message());
+    }
+
+    private ConnectionCheck testServer(LDAPURL url, String probeUsername, char[] probePassword) {
+        String where = url.getScheme() + "://" + url.getHost() + ":" + url.getPort();
+        SocketFactory sockets;
         PostConnectProcessor tls;
         try {
-            servers = serverSet();
+            sockets = url.getScheme().equals("ldaps") ? tlsSockets() : SocketFactory.getDefault();
             tls = startTls();
         } catch (GeneralSecurityException e) {
-            return ConnectionCheck.failed(ConnectionCheck.Stage.TLS, "TLS setup failed: " + e.getClass().getSimpleName());
+            return ConnectionCheck.failed(ConnectionCheck.Stage.CONFIGURATION, null,
+                    "TLS setup failed (trust store): " + e.getClass().getSimpleName());
         }
-        String where = urls.get(0).getHost() + ":" + urls.get(0).getPort();
-        try (LDAPConnection connection = servers.getConnection()) {
+        LDAPConnection connection;
+        try {
+            connection = new LDAPConnection(sockets, options(), url.getHost(), url.getPort());
+        } catch (LDAPException e) {
+            return connectFailure(where, url, e);
+        }
+        String step = "StartTLS";
+        try (connection) {
             if (tls != null) {
                 tls.processPreAuthenticatedConnection(connection);
             }
+            step = "the service bind";
             BindRequest bind = serviceBind();
             if (bind != null) {
                 try {
                     connection.bind(bind);
                 } catch (LDAPException e) {
-                    return ConnectionCheck.failed(ConnectionCheck.Stage.BIND_REFUSED,
-                            "the service bind as " + settings.bindDn() + " was refused: " + e.getResultCode().getName());
-                }
-            }
-            if (probeUsername == null || probeUsername.isBlank()) {
-                return ConnectionCheck.ok("connected to " + where + " and bound as the service account");
-            }
-            SearchRequest search = new SearchRequest(settings.userSearchBase(), SearchScope.SUB,
-                    filterFor(probeUsername), "1.1");
-            search.setSizeLimit(2);
-            int found;
-            try {
-                found = connection.search(search).getEntryCount();
-            } catch (LDAPSearchException e) {
-                if (e.getResultCode() == ResultCode.SIZE_LIMIT_EXCEEDED) {
-                    found = 2;
-                } else if (e.getResultCode() == ResultCode.NO_SUCH_OBJECT) {
-                    return ConnectionCheck.failed(ConnectionCheck.Stage.SEARCH_NONE,
-                            "the user search base " + settings.userSearchBase() + " does not exist");
-                } else {
+                    if (ResultCode.isConnectionUsable(e.getResultCode()) && e.getResultCode() != ResultCode.TIMEOUT
+                            && !causedByTls(e)) {
+                        return ConnectionCheck.failed(ConnectionCheck.Stage.BIND, where, where + ": the service bind as "
+                                + settings.bindDn() + " was refused: " + e.getResultCode().getName());
+                    }
                     throw e;
                 }
             }
-            if (found == 0) {
-                return ConnectionCheck.failed(ConnectionCheck.Stage.SEARCH_NONE,
-                        "the user search found no entry for '" + probeUsername + "'");
+            String bound = bind == null ? "searching anonymously" : "bound as the service account";
+            if (probeUsername == null || probeUsername.isBlank()) {
+                return ConnectionCheck.ok(where + ": connected and " + bound
+                        + " (give a probe username and password to check a whole login)");
             }
-            if (found > 1) {
-                return ConnectionCheck.failed(ConnectionCheck.Stage.SEARCH_MANY,
-                        "the user search found more than one entry for '" + probeUsername + "'");
+            step = "the user search";
+            SearchResult result;
+            try {
+                result = connection.search(userSearch(probeUsername, attributes));
+            } catch (LDAPSearchException e) {
+                if (e.getResultCode() == ResultCode.SIZE_LIMIT_EXCEEDED) {
+                    return ConnectionCheck.failed(ConnectionCheck.Stage.USER_SEARCH, where, where
+                            + ": the user search found more than one entry for '" + probeUsername + "'");
+                }
+                if (e.getResultCode() == ResultCode.NO_SUCH_OBJECT) {
+                    return ConnectionCheck.failed(ConnectionCheck.Stage.USER_SEARCH, where, where
+                            + ": the user search base " + settings.userSearchBase() + " does not exist");
+                }
+                if (ResultCode.isConnectionUsable(e.getResultCode()) && e.getResultCode() != ResultCode.TIMEOUT) {
+                    return ConnectionCheck.failed(ConnectionCheck.Stage.USER_SEARCH, where, where
+                            + ": the user search failed: " + e.getResultCode().getName());
+                }
+                throw e;
             }
-            return ConnectionCheck.ok("connected to " + where + ", bound, and found exactly one entry");
+            if (result.getEntryCount() != 1) {
+                return ConnectionCheck.failed(ConnectionCheck.Stage.USER_SEARCH, where, where + ": the user search found "
+                        + (result.getEntryCount() == 0 ? "no entry" : "more than one entry") + " for '"
+                        + probeUsername + "'");
+            }
+            SearchResultEntry entry = result.getSearchEntries().get(0);
+            if (settings.subjectAttribute() != null) {
+                try {
+                    subjectValue(entry, settings.subjectAttribute());
+                } catch (UnidentifiableUserException e) {
+                    return ConnectionCheck.failed(ConnectionCheck.Stage.USER_SEARCH, where, where + ": " + e.getMessage());
+                }
+            }
+            if (probePassword == null || probePassword.length == 0) {
+                return ConnectionCheck.ok(where + ": connected, " + bound + ", and found exactly one entry for '"
+                        + probeUsername + "' (give its password to check the user bind and the group search)");
+            }
+            if (UserStore.isBlank(probePassword)) {
+                return ConnectionCheck.failed(ConnectionCheck.Stage.USER_BIND, where,
+                        "a blank password is never sent to a directory");
+            }
+            step = "the probe user's bind";
+            byte[] secret = utf8(probePassword);
+            try {
+                connection.bind(new SimpleBindRequest(entry.getDN(), secret));
+            } catch (LDAPException e) {
+                if (isRejection(e.getResultCode())) {
+                    return ConnectionCheck.failed(ConnectionCheck.Stage.USER_BIND, where, where
+                            + ": the directory refused the probe user's password: " + e.getResultCode().getName());
+                }
+                throw e;
+            } finally {
+                java.util.Arrays.fill(secret, (byte) 0);
+            }
+            step = "the service bind after the user's";
+            connection.bind(bind != null ? bind : new SimpleBindRequest());
+            step = "the group search";
+            List<String> groups;
+            try {
+                groups = groups(connection, entry);
+            } catch (IncompleteGroupsException e) {
+                return ConnectionCheck.failed(ConnectionCheck.Stage.GROUP_SEARCH, where, where + ": " + e.getMessage());
+            } catch (LDAPException e) {
+                if (e.getResultCode() == ResultCode.NO_SUCH_OBJECT) {
+                    return ConnectionCheck.failed(ConnectionCheck.Stage.GROUP_SEARCH, where, where
+                            + ": the group search base " + settings.groupSearchBase() + " does not exist");
+                }
+                if (ResultCode.isConnectionUsable(e.getResultCode()) && e.getResultCode() != ResultCode.TIMEOUT) {
+                    return ConnectionCheck.failed(ConnectionCheck.Stage.GROUP_SEARCH, where, where
+                            + ": the group search failed: " + e.getResultCode().getName());
+                }
+                throw e;
+            }
+            return ConnectionCheck.ok(where + ": connected, " + bound + ", found exactly one entry for '"
+                    + probeUsername + "', its password was accepted, and the group search found " + groups.size()
+                    + (groups.size() == 1 ? " group" : " groups"));
         } catch (LDAPException e) {
             if (causedByTls(e)) {
-                return ConnectionCheck.failed(ConnectionCheck.Stage.TLS,
-                        "TLS with " + where + " failed: the certificate is not trusted or does not name "
-                                + urls.get(0).getHost() + ", or the handshake was refused");
+                return ConnectionCheck.failed(ConnectionCheck.Stage.TLS, where, where
+                        + ": TLS failed: the certificate is not trusted or does not name " + url.getHost()
+                        + ", or the handshake was refused");
             }
-            if (e.getResultCode() == ResultCode.CONNECT_ERROR || e.getResultCode() == ResultCode.SERVER_DOWN
-                    || e.getResultCode() == ResultCode.TIMEOUT) {
-                return ConnectionCheck.failed(ConnectionCheck.Stage.UNREACHABLE,
-                        "no LDAP answer from " + where + ": " + e.getResultCode().getName());
+            if (e.getResultCode() == ResultCode.TIMEOUT) {
+                return ConnectionCheck.failed(ConnectionCheck.Stage.TIMEOUT, where, where + ": no answer to " + step
+                        + " within " + settings.responseTimeout().toMillis() + " ms");
             }
-            return ConnectionCheck.failed(ConnectionCheck.Stage.CONFIGURATION,
-                    "the directory refused the request: " + e.getResultCode().getName());
+            return ConnectionCheck.failed(ConnectionCheck.Stage.UNREACHABLE, where, where + ": the connection failed during "
+                    + step + ": " + e.getResultCode().getName());
         }
+    }
+
+    private ConnectionCheck connectFailure(String where, LDAPURL url, LDAPException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.ConnectException) {
+                return ConnectionCheck.failed(ConnectionCheck.Stage.CONNECT_REFUSED, where, where
+                        + ": connection refused (nothing listens there)");
+            }
+            if (t instanceof java.net.SocketTimeoutException) {
+                return ConnectionCheck.failed(ConnectionCheck.Stage.TIMEOUT, where, where + ": the connection was not"
+                        + " made within " + settings.connectTimeout().toMillis() + " ms");
+            }
+            if (t instanceof java.net.UnknownHostException) {
+                return ConnectionCheck.failed(ConnectionCheck.Stage.UNREACHABLE, where, where + ": the host name "
+                        + url.getHost() + " does not resolve");
+            }
+        }
+        if (causedByTls(e)) {
+            return ConnectionCheck.failed(ConnectionCheck.Stage.TLS, where, where
+                    + ": TLS failed: the certificate is not trusted or does not name " + url.getHost()
+                    + ", or the handshake was refused");
+        }
+        if (e.getResultCode() == ResultCode.TIMEOUT) {
+            return ConnectionCheck.failed(ConnectionCheck.Stage.TIMEOUT, where, where + ": no answer in time");
+        }
+        return ConnectionCheck.failed(ConnectionCheck.Stage.UNREACHABLE, where, where + ": no connection: "
+                + e.getResultCode().getName());
     }
 
     private static boolean causedByTls(Throwable e) {
@@ -448,15 +872,26 @@ public final class LdapUserStore implements ExternalUserStore {
 
     @Override
     public synchronized void close() {
-        if (pool != null) {
-            pool.close();
-            pool = null;
+        if (searchPool != null) {
+            searchPool.close();
+            searchPool = null;
+        }
+        if (bindPool != null) {
+            bindPool.close();
+            bindPool = null;
         }
     }
 
     @Override
     public String toString() {
         return "LdapUserStore[organization=" + organization + ", urls=" + settings.urls() + "]";
+    }
+
+    /** The user's groups could not all be read; the message names the limit, never the user. */
+    static final class IncompleteGroupsException extends Exception {
+        IncompleteGroupsException(String message) {
+            super(message, null, false, false);
+        }
     }
 
     private static final class AmbiguousUserException extends Exception {

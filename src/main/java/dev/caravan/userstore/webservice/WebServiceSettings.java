@@ -1,6 +1,7 @@
 package dev.caravan.userstore.webservice;
 
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * How to ask one organization's authentication web service whether a username and password
@@ -21,6 +22,11 @@ import java.time.Duration;
  * @param caseSensitive    whether the service tells {@code Ada} from {@code ada} (true, the default:
  *                         Caravan cannot know, and taking two people for one is worse than one
  *                         person for two); false names the users in lower case
+ * @param claims           backend-JWT claim name to RFC 6901 JSON pointer into an accepting answer,
+ *                         e.g. {@code email -> /response/mail}; a pointer to nothing gives no claim,
+ *                         one to an object or array makes the login unavailable (misconfigured)
+ * @param rolesPointer     null, or the JSON pointer to the user's roles in an accepting answer:
+ *                         an array of strings, or one string (one role, commas and all)
  */
 public record WebServiceSettings(
         String url,
@@ -32,7 +38,23 @@ public record WebServiceSettings(
         Duration timeout,
         String trustStorePath,
         String trustStorePassword,
-        boolean caseSensitive) {
+        boolean caseSensitive,
+        Map<String, String> claims,
+        String rolesPointer) {
+
+    /** No claims or roles from the answer. */
+    public WebServiceSettings(String url, String username, String password, String requestTemplate,
+                              String responsePointer, String successValue, Duration timeout, String trustStorePath,
+                              String trustStorePassword, boolean caseSensitive) {
+        this(url, username, password, requestTemplate, responsePointer, successValue, timeout, trustStorePath,
+                trustStorePassword, caseSensitive, Map.of(), null);
+    }
+
+    /** These settings with claims and roles read from the answer. */
+    public WebServiceSettings withMapping(Map<String, String> claims, String rolesPointer) {
+        return new WebServiceSettings(url, username, password, requestTemplate, responsePointer, successValue,
+                timeout, trustStorePath, trustStorePassword, caseSensitive, claims, rolesPointer);
+    }
 
     /** Case-sensitive. */
     public WebServiceSettings(String url, String username, String password, String requestTemplate,
@@ -52,6 +74,7 @@ public record WebServiceSettings(
         return "WebServiceSettings[url=" + url + ", username=" + username
                 + ", password=" + (password == null ? "<none>" : "<redacted>")
                 + ", requestTemplate=" + requestTemplate + ", responsePointer=" + responsePointer
-                + ", successValue=" + successValue + ", timeout=" + timeout + ", caseSensitive=" + caseSensitive + "]";
+                + ", successValue=" + successValue + ", timeout=" + timeout + ", caseSensitive=" + caseSensitive
+                + ", claims=" + claims + ", rolesPointer=" + rolesPointer + "]";
     }
 }

@@ -23,6 +23,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -34,7 +36,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One organization's authentication web service: POST the username and password in the
- * configured JSON shape, read the verdict at the configured JSON pointer.
+ * configured JSON shape, read the verdict at the configured JSON pointer, and from an accepting
+ * answer the user's claims and roles at their JSON pointers ({@link WebServiceSettings#claims},
+ * {@link WebServiceSettings#rolesPointer}).
  *
  * <p>A web service cannot tell "no such user" from "wrong password", so a negative verdict is
  * {@code Rejected}. Anything else (timeouts, 5xx, a refusal of the gateway's own credentials, an
@@ -58,6 +62,11 @@ public final class WebServiceUserStore implements ExternalUserStore {
     private final String successValue;
     private final String authorization;
     private final HttpClient client;
+    private final Map<String, JsonPointer> claimPointers;
+    private final JsonPointer rolesPointer;
+    /** The service's address for messages: no user info, no query. */
+    private final String where;
+    static final int MAX_ROLES = 1000;
 
     public WebServiceUserStore(String organization, WebServiceSettings settings) {
         this.organization = organization;
@@ -88,6 +97,15 @@ public final class WebServiceUserStore implements ExternalUserStore {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("webService.responsePointer is not a JSON pointer (RFC 6901)");
         }
+        Map<String, JsonPointer> claimPointers = new LinkedHashMap<>();
+        if (settings.claims() != null) {
+            settings.claims().forEach((claim, text) -> claimPointers.put(claim, pointer("webService.claims." + claim, text)));
+        }
+        this.claimPointers = Map.copyOf(claimPointers);
+        this.rolesPointer = settings.rolesPointer() == null || settings.rolesPointer().isBlank() ? null
+                : pointer("webService.rolesPointer", settings.rolesPointer());
+        this.where = uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort())
+                + (uri.getRawPath() == null ? "" : uri.getRawPath());
         this.successValue = settings.successValue() == null || settings.successValue().isEmpty()
                 ? WebServiceSettings.DEFAULT_SUCCESS_VALUE : settings.successValue();
         this.authorization = settings.username() == null || settings.username().isEmpty() ? null
@@ -101,6 +119,18 @@ public final class WebServiceUserStore implements ExternalUserStore {
             builder.sslContext(sslContext(settings.trustStorePath(), settings.trustStorePassword()));
         }
         this.client = builder.build();
+    }
+
+    /** A JSON pointer to somewhere inside the answer (RFC 6901, starting with '/'). */
+    public static JsonPointer pointer(String field, String text) {
+        if (text == null || !text.startsWith("/")) {
+            throw new IllegalArgumentException(field + " must be a JSON pointer starting with '/', e.g. /response/mail");
+        }
+        try {
+            return JsonPointer.compile(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(field + " is not a JSON pointer (RFC 6901)");
+        }
     }
 
     private static SSLContext sslContext(String path, String password) {
@@ -169,7 +199,8 @@ public final class WebServiceUserStore implements ExternalUserStore {
     /** What one call to the service said. */
     private sealed interface Answer permits Verdict, Failure {}
 
-    private record Verdict(boolean valid) implements Answer {}
+    /** The service's verdict, and the answer it came in. */
+    private record Verdict(boolean valid, String value, JsonNode answer) implements Answer {}
 
     private record Failure(ConnectionCheck.Stage stage, String reason) implements Answer {}
 
@@ -189,24 +220,39 @@ public final class WebServiceUserStore implements ExternalUserStore {
             try (InputStream in = response.body()) {
                 body = in.readNBytes(MAX_RESPONSE_BYTES + 1);
             }
-        } catch (HttpConnectTimeoutException | ConnectException e) {
-            return new Failure(ConnectionCheck.Stage.UNREACHABLE, "authentication service unreachable");
+        } catch (HttpConnectTimeoutException e) {
+            return new Failure(ConnectionCheck.Stage.TIMEOUT, "no connection to the authentication service within "
+                    + settings.timeout().toMillis() + " ms");
+        } catch (ConnectException e) {
+            return new Failure(ConnectionCheck.Stage.CONNECT_REFUSED,
+                    "the authentication service refused the connection (nothing listens there)");
         } catch (HttpTimeoutException e) {
-            return new Failure(ConnectionCheck.Stage.UNREACHABLE, "authentication service did not answer in time");
+            return new Failure(ConnectionCheck.Stage.TIMEOUT, "the authentication service did not answer within "
+                    + settings.timeout().toMillis() + " ms");
         } catch (SSLException e) {
             return new Failure(ConnectionCheck.Stage.TLS, "TLS with the authentication service failed");
         } catch (IOException e) {
             if (causedByTls(e)) {
                 return new Failure(ConnectionCheck.Stage.TLS, "TLS with the authentication service failed");
             }
-            return new Failure(ConnectionCheck.Stage.UNREACHABLE, "authentication service connection failed");
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof java.net.UnknownHostException || t instanceof java.nio.channels.UnresolvedAddressException) {
+                    return new Failure(ConnectionCheck.Stage.UNREACHABLE, "the host name " + uri.getHost()
+                            + " does not resolve");
+                }
+                if (t instanceof ConnectException) {
+                    return new Failure(ConnectionCheck.Stage.CONNECT_REFUSED,
+                            "the authentication service refused the connection (nothing listens there)");
+                }
+            }
+            return new Failure(ConnectionCheck.Stage.UNREACHABLE, "the connection to the authentication service failed");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Failure(ConnectionCheck.Stage.UNREACHABLE, "interrupted");
         }
         int status = response.statusCode();
         if (status == 401 || status == 403) {
-            return new Failure(ConnectionCheck.Stage.BIND_REFUSED,
+            return new Failure(ConnectionCheck.Stage.BIND,
                     "authentication service refused the gateway's credentials (HTTP " + status + ")");
         }
         if (status < 200 || status > 299) {
@@ -226,7 +272,51 @@ public final class WebServiceUserStore implements ExternalUserStore {
             return new Failure(ConnectionCheck.Stage.BAD_RESPONSE,
                     "authentication service answer has no value at " + pointer);
         }
-        return new Verdict(successValue.equals(verdict.asText()));
+        return new Verdict(successValue.equals(verdict.asText()), verdict.asText(), json);
+    }
+
+    /** A mapping the answer does not fit: the store is misconfigured, the login unavailable. */
+    private static final class MappingException extends Exception {
+        MappingException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** The accepted user, with the claims and roles the answer holds at the configured pointers. */
+    private AuthenticatedUser accepted(String username, JsonNode answer) throws MappingException {
+        Map<String, String> claims = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonPointer> claim : claimPointers.entrySet()) {
+            JsonNode value = answer.at(claim.getValue());
+            if (value.isMissingNode() || value.isNull()) {
+                continue;
+            }
+            if (!value.isValueNode()) {
+                throw new MappingException("the answer holds an object or array at " + claim.getValue()
+                        + " (claim " + claim.getKey() + "), not a single value");
+            }
+            claims.put(claim.getKey(), value.asText());
+        }
+        Set<String> roles = new LinkedHashSet<>();
+        if (rolesPointer != null) {
+            JsonNode value = answer.at(rolesPointer);
+            if (value.isTextual()) {
+                roles.add(value.asText());
+            } else if (value.isArray()) {
+                for (JsonNode role : value) {
+                    if (!role.isTextual()) {
+                        throw new MappingException("the roles at " + rolesPointer + " hold an element that is not a string");
+                    }
+                    roles.add(role.asText());
+                }
+            } else if (!value.isMissingNode() && !value.isNull()) {
+                throw new MappingException("the answer holds neither an array of strings nor a string at " + rolesPointer
+                        + " (rolesPointer)");
+            }
+            if (roles.size() > MAX_ROLES) {
+                throw new MappingException("the answer gives more than " + MAX_ROLES + " roles");
+            }
+        }
+        return new AuthenticatedUser(name(username), organization, "webservice", Set.copyOf(roles), Map.copyOf(claims));
     }
 
     private static boolean causedByTls(Throwable e) {
@@ -245,13 +335,21 @@ public final class WebServiceUserStore implements ExternalUserStore {
         }
         Answer answer = ask(username, password);
         if (answer instanceof Verdict verdict) {
-            return verdict.valid()
-                    ? new Verification.Accepted(new AuthenticatedUser(name(username), organization, "webservice", Set.of(), Map.of()))
-                    : new Verification.Rejected();
+            if (!verdict.valid()) {
+                return new Verification.Rejected();
+            }
+            try {
+                return new Verification.Accepted(accepted(username, verdict.answer()));
+            } catch (MappingException e) {
+                log.warn("authentication service of organization '{}': {}; login refused", organization, e.getMessage());
+                return new Verification.Unavailable("authentication service of organization '" + organization + "': "
+                        + e.getMessage());
+            }
         }
         Failure failure = (Failure) answer;
         log.warn("authentication service of organization '{}' failed: {}", organization, failure.reason());
-        return new Verification.Unavailable(failure.reason());
+        return new Verification.Unavailable("authentication service of organization '" + organization + "': "
+                + failure.reason());
     }
 
     /**
@@ -267,17 +365,40 @@ public final class WebServiceUserStore implements ExternalUserStore {
         return Optional.of(new AuthenticatedUser(name(username), organization, "webservice", Set.of(), Map.of()));
     }
 
+    /**
+     * Asks the service as a login does. With a probe user's username and password, the answer must
+     * be the configured success value ({@code RESPONSE_MISMATCH} otherwise: a wrong success value or
+     * pointer would refuse every login) and fit the claim and role pointers; without a password, a
+     * made-up one is sent and only the answer's shape is checked.
+     */
     @Override
     public ConnectionCheck testConnection(String probeUsername, char[] probePassword) {
+        boolean probing = probeUsername != null && !probeUsername.isBlank() && !UserStore.isBlank(probePassword);
         String user = probeUsername == null || probeUsername.isBlank() ? PROBE_USER : probeUsername;
-        char[] password = probePassword == null || probePassword.length == 0 ? PROBE_PASSWORD : probePassword;
+        char[] password = probing ? probePassword : PROBE_PASSWORD;
         Answer answer = ask(user, password);
-        if (answer instanceof Verdict verdict) {
-            return ConnectionCheck.ok("the authentication service at " + uri.getHost() + " answered in the configured shape ("
-                    + (verdict.valid() ? "valid" : "not valid") + " for the probe user)");
+        if (answer instanceof Failure failure) {
+            return ConnectionCheck.failed(failure.stage(), where, where + ": " + failure.reason());
         }
-        Failure failure = (Failure) answer;
-        return ConnectionCheck.failed(failure.stage(), failure.reason() + " (" + uri.getHost() + ")");
+        Verdict verdict = (Verdict) answer;
+        if (!probing) {
+            return ConnectionCheck.ok(where + ": answered in the configured shape (give a probe user's username and"
+                    + " password to check the success value, claims and roles)");
+        }
+        if (!verdict.valid()) {
+            String found = verdict.value().length() > 40 ? verdict.value().substring(0, 40) + "..." : verdict.value();
+            return ConnectionCheck.failed(ConnectionCheck.Stage.RESPONSE_MISMATCH, where, where + ": the answer for the"
+                    + " probe user holds '" + found + "' at " + pointer + ", not the configured successValue '"
+                    + successValue + "' (if the credentials are right, every login would be refused)");
+        }
+        try {
+            AuthenticatedUser accepted = accepted(user, verdict.answer());
+            return ConnectionCheck.ok(where + ": the probe user was accepted with " + accepted.attributes().size()
+                    + " of " + claimPointers.size() + " claims and " + accepted.roles().size()
+                    + (accepted.roles().size() == 1 ? " role" : " roles"));
+        } catch (MappingException e) {
+            return ConnectionCheck.failed(ConnectionCheck.Stage.BAD_RESPONSE, where, where + ": " + e.getMessage());
+        }
     }
 
     @Override

@@ -60,6 +60,39 @@ class UserstoreBootstrapTest {
     }
 
     @Test
+    void poolAndGroupSettingsAndWebServiceMappingsAreDeclaredLikeTheOthers() {
+        String database = "bootstrap_pools_" + System.nanoTime();
+        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(CaravanApplication.class)
+                .run(args(database, "--caravan.userstores.poolco.kind=ldap",
+                        "--caravan.userstores.poolco.ldap.urls[0]=ldap://127.0.0.1:9",
+                        "--caravan.userstores.poolco.ldap.user-search-base=dc=x",
+                        "--caravan.userstores.poolco.ldap.bind-pool-size=8",
+                        "--caravan.userstores.poolco.ldap.max-connection-age=30m",
+                        "--caravan.userstores.poolco.ldap.health-check-interval=10s",
+                        "--caravan.userstores.poolco.ldap.group-page-size=250",
+                        "--caravan.userstores.poolco.ldap.max-roles=2000",
+                        "--caravan.userstores.poolco.ldap.nested-groups=true",
+                        "--caravan.userstores.poolco.ldap.nested-group-depth=3",
+                        "--caravan.userstores.mapco.kind=webservice",
+                        "--caravan.userstores.mapco.web-service.url=http://127.0.0.1:9/auth",
+                        "--caravan.userstores.mapco.web-service.claims[email]=/response/mail",
+                        "--caravan.userstores.mapco.web-service.roles-pointer=/response/groups"))) {
+            SecondaryStoreRepository stores = context.getBean(SecondaryStoreRepository.class);
+            dev.caravan.userstore.ldap.LdapSettings ldap = stores.find("poolco").orElseThrow().ldap();
+            assertThat(ldap.bindPoolSize()).isEqualTo(8);
+            assertThat(ldap.maxConnectionAge()).isEqualTo(java.time.Duration.ofMinutes(30));
+            assertThat(ldap.healthCheckInterval()).isEqualTo(java.time.Duration.ofSeconds(10));
+            assertThat(ldap.groupPageSize()).isEqualTo(250);
+            assertThat(ldap.maxRoles()).isEqualTo(2000);
+            assertThat(ldap.nestedGroups()).isTrue();
+            assertThat(ldap.nestedGroupDepth()).isEqualTo(3);
+            dev.caravan.userstore.webservice.WebServiceSettings web = stores.find("mapco").orElseThrow().webService();
+            assertThat(web.claims()).isEqualTo(java.util.Map.of("email", "/response/mail"));
+            assertThat(web.rolesPointer()).isEqualTo("/response/groups");
+        }
+    }
+
+    @Test
     void declaredStoreIsStoredOnceAndAnAdminsChangeIsNeverOverwritten() {
         String database = "bootstrap_" + System.nanoTime();
         try (ConfigurableApplicationContext first = new SpringApplicationBuilder(CaravanApplication.class)

@@ -39,7 +39,14 @@ final class Directories {
     }
 
     static InMemoryDirectoryServer openLdap(BindCounter counter, InMemoryListenerConfig... listeners) throws Exception {
+        return openLdap(counter, config -> { }, listeners);
+    }
+
+    static InMemoryDirectoryServer openLdap(BindCounter counter,
+            java.util.function.Consumer<InMemoryDirectoryServerConfig> tuning, InMemoryListenerConfig... listeners)
+            throws Exception {
         InMemoryDirectoryServerConfig config = new InMemoryDirectoryServerConfig("dc=example,dc=com");
+        tuning.accept(config);
         config.setListenerConfigs(listeners.length == 0
                 ? new InMemoryListenerConfig[] {InMemoryListenerConfig.createLDAPConfig("ldap",
                         InetAddress.getLoopbackAddress(), 0, null)}

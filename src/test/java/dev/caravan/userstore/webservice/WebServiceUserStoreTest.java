@@ -285,7 +285,7 @@ class WebServiceUserStoreTest {
     void testConnectionReportsEachStage() throws Exception {
         assertThat(new WebServiceUserStore("acme", settings(defaultSchemaService())).testConnection(null, null).ok()).isTrue();
         assertThat(new WebServiceUserStore("acme", settings(fixedAnswer(401, ""))).testConnection(null, null).stage())
-                .isEqualTo(ConnectionCheck.Stage.BIND_REFUSED);
+                .isEqualTo(ConnectionCheck.Stage.BIND);
         assertThat(new WebServiceUserStore("acme", settings(fixedAnswer(200, "[]"))).testConnection(null, null).stage())
                 .isEqualTo(ConnectionCheck.Stage.BAD_RESPONSE);
         int closed;
@@ -294,7 +294,7 @@ class WebServiceUserStoreTest {
         }
         ConnectionCheck unreachable = new WebServiceUserStore("acme", settings("http://127.0.0.1:" + closed + "/auth"))
                 .testConnection(null, null);
-        assertThat(unreachable.stage()).isEqualTo(ConnectionCheck.Stage.UNREACHABLE);
+        assertThat(unreachable.stage()).isEqualTo(ConnectionCheck.Stage.CONNECT_REFUSED);
         assertThat(unreachable.message()).doesNotContain(GATEWAY_PASSWORD);
     }
 

@@ -1,4 +1,4 @@
-package dev.caravan.gateway;
+package dev.caravan.http;
 
 /**
  * Path rules of the API route. The remaining path is appended to the API's backend base path,

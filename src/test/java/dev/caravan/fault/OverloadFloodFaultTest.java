@@ -1,4 +1,4 @@
-package dev.caravan.ops;
+package dev.caravan.fault;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,6 +1,9 @@
-package dev.caravan.audit;
+package dev.caravan.admin;
 
-import dev.caravan.admin.AdminPrincipal;
+import dev.caravan.audit.AuditDetail;
+import dev.caravan.audit.AuditEvent;
+import dev.caravan.audit.AuditEventType;
+import dev.caravan.audit.AuditPublisher;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.Map;
