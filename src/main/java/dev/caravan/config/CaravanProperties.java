@@ -41,7 +41,25 @@ public record CaravanProperties(
             @DefaultValue("0") @Min(0) @Max(256) int eventLoops,
             @DefaultValue("true") boolean nativeTransport,
             @DefaultValue("true") boolean batchFlushes,
-            @DefaultValue("15s") @NotNull Duration shutdownGrace) {}
+            @DefaultValue("15s") @NotNull Duration shutdownGrace,
+            @DefaultValue("65536") @Min(0) long bodyMemoryThreshold,
+            @DefaultValue("0") @Min(0) long bodyMemoryBudget,
+            @DefaultValue("") String bodySpillDirectory,
+            @DefaultValue("256") @Min(1) int maxConnectionsPerClient,
+            @DefaultValue("20000") @Min(1) int maxConnections,
+            @DefaultValue("10s") @NotNull Duration headerReadTimeout,
+            @DefaultValue("30s") @NotNull Duration bodyReadTimeout,
+            @DefaultValue("256") @Min(1) int maxBlockingInFlight) {
+
+        /** The limits of the traffic port ({@code body-memory-budget} 0: an eighth of the heap). */
+        public dev.caravan.http.TrafficLimits limits() {
+            return new dev.caravan.http.TrafficLimits(bodyMemoryThreshold,
+                    bodyMemoryBudget > 0 ? bodyMemoryBudget : dev.caravan.http.TrafficLimits.defaultBodyMemoryBudget(),
+                    java.nio.file.Path.of(bodySpillDirectory.isBlank() ? System.getProperty("java.io.tmpdir")
+                            : bodySpillDirectory),
+                    maxConnectionsPerClient, maxConnections, headerReadTimeout, bodyReadTimeout, maxBlockingInFlight);
+        }
+    }
 
     /** The Token API: issuer, audience, lifetimes and input limits. */
     public record Token(

@@ -5,7 +5,13 @@ import dev.caravan.http.HeaderValueBytes;
 import dev.caravan.http.HttpText;
 import dev.caravan.http.TrafficHeaderFilterStrategy;
 import io.netty.util.AsciiString;
+import dev.caravan.http.ReceivedBody;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.file.OpenOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
@@ -35,9 +41,12 @@ public class BackendForwarder extends AsyncProcessorSupport {
     private final BackendSecurityProfiles clients;
     private final QueueForwarder queues;
     private final long connectTimeoutMillis;
+    private final Vertx vertx;
 
-    public BackendForwarder(BackendSecurityProfiles clients, QueueForwarder queues, CaravanProperties properties) {
+    public BackendForwarder(BackendSecurityProfiles clients, QueueForwarder queues, CaravanProperties properties,
+                            Vertx vertx) {
         this.clients = clients;
+        this.vertx = vertx;
         this.queues = queues;
         this.connectTimeoutMillis = properties.gateway().connectTimeout().toMillis();
     }
@@ -54,10 +63,12 @@ public class BackendForwarder extends AsyncProcessorSupport {
         RequestOptions request;
         List<CharSequence> headers = new ArrayList<>(32);
         Buffer body;
+        ReceivedBody file;
         try {
             request = request(in, backend, runtime.backendTimeoutMillis(), headers);
             Object payload = in.getBody();
             body = payload instanceof byte[] bytes && bytes.length > 0 ? Buffer.buffer(bytes) : null;
+            file = payload instanceof ReceivedBody received && received.inFile() ? received : null;
         } catch (RuntimeException e) {
             exchange.setException(e);
             callback.done(true);
@@ -73,6 +84,9 @@ public class BackendForwarder extends AsyncProcessorSupport {
                         outgoing.add(headers.get(i), headers.get(i + 1));
                     }
                     sent[0] = true;
+                    if (file != null) {
+                        return sendFile(req, file);
+                    }
                     return body == null ? req.send() : req.send(body);
                 })
                 .compose(response -> response.body().map(received -> {
@@ -104,6 +118,19 @@ public class BackendForwarder extends AsyncProcessorSupport {
                     callback.done(false);
                 });
         return false;
+    }
+
+    /**
+     * Streams a body the traffic port wrote to a temporary file, read as the backend connection
+     * takes it (never whole in memory), with its {@code Content-Length}; the file is closed when
+     * the request is sent or fails (the traffic port deletes it when the call ends).
+     */
+    private Future<HttpClientResponse> sendFile(HttpClientRequest req, ReceivedBody body) {
+        return vertx.fileSystem().open(body.file().toString(), new OpenOptions().setRead(true).setWrite(false))
+                .compose(file -> {
+                    req.putHeader("Content-Length", Long.toString(body.length()));
+                    return req.send(file).onComplete(done -> file.close());
+                });
     }
 
     private RequestOptions request(Message in, BackendEndpoints.Backend backend, long timeoutMillis,

@@ -37,6 +37,9 @@ public class GatewayErrorResponse implements Processor {
                             + error.getMessage() + "\"";
             exchange.getMessage().setHeader("WWW-Authenticate", challenge);
         }
+        if (error.status() == 503) {
+            exchange.getMessage().setHeader("Retry-After", "1");
+        }
         if (error instanceof GatewayException.MethodNotAllowed refused) {
             exchange.getMessage().setHeader("Allow", refused.allow());
         }
@@ -49,6 +52,12 @@ public class GatewayErrorResponse implements Processor {
     static GatewayException classify(Throwable failure) {
         if (failure instanceof GatewayException known) {
             return known;
+        }
+        if (failure instanceof dev.caravan.http.RequestBodies.UnavailableException busy) {
+            return new GatewayException(503, "temporarily_unavailable", busy.getMessage(), null);
+        }
+        if (failure instanceof dev.caravan.http.RequestBodies.UnreadableException) {
+            return GatewayException.badRequest("the request body could not be read");
         }
         if (failure instanceof dev.caravan.mediation.MediationException mediation) {
             return new GatewayException(mediation.status(), mediation.error(), mediation.getMessage(), null);

@@ -4,7 +4,9 @@ import dev.caravan.config.CaravanProperties;
 import dev.caravan.http.Cidr;
 import dev.caravan.http.HeaderAllowList;
 import dev.caravan.http.InboundRequest;
+import dev.caravan.http.ReceivedBody;
 import dev.caravan.http.RequestBodies;
+import dev.caravan.http.RequestBodyReader;
 import dev.caravan.http.RequestPaths;
 import dev.caravan.jwt.AccessTokenClaims;
 import dev.caravan.jwt.AccessTokens;
@@ -183,6 +185,15 @@ public class GatewayMediators {
         };
     }
 
+    /**
+     * Reads the request body once the checks on the request head passed ({@link RequestBodyReader}):
+     * a call refused before this step never has its body read.
+     */
+    @Bean
+    public RequestBodyReader readRequestBody() {
+        return new RequestBodyReader();
+    }
+
     /** The calling application must be subscribed to this API version, at a tier the API offers. */
     @Bean
     public Processor authorizeSubscription(LiveRegistry registry) {
@@ -300,7 +311,8 @@ public class GatewayMediators {
 
     /**
      * Sets what the forwarder uses: method, backend path and query, the body (bounded by
-     * {@code caravan.traffic.max-body-size} and the API's {@code policy.maxRequestBodySize}), and
+     * {@code caravan.traffic.max-body-size} and the API's {@code policy.maxRequestBodySize}; a
+     * body the traffic port wrote to a temporary file stays there, for the forwarder to stream), and
      * the API's backend. The backend comes from the
      * API definition only.
      */
@@ -311,15 +323,23 @@ public class GatewayMediators {
             ResolvedApi api = exchange.getProperty(API, ResolvedApi.class);
             ApiRuntime runtime = exchange.getProperty(RUNTIME, ApiRuntime.class);
             BackendEndpoints.Backend backend = runtime.backend();
-            byte[] body;
-            try {
-                body = RequestBodies.read(exchange, runtime.maxRequestBodySize());
-            } catch (RequestBodies.TooLargeException e) {
-                throw new GatewayException(413, "payload_too_large", "the request body is too large", null);
-            } catch (RequestBodies.UnreadableException e) {
-                throw GatewayException.badRequest("the request body could not be read");
+            Object received = exchange.getIn().getBody();
+            if (received instanceof ReceivedBody file && file.inFile() && !backend.isQueue()) {
+                // a large body stays in its file: the forwarder streams it to the backend
+                if (file.length() > runtime.maxRequestBodySize()) {
+                    throw new GatewayException(413, "payload_too_large", "the request body is too large", null);
+                }
+            } else {
+                byte[] body;
+                try {
+                    body = RequestBodies.read(exchange, runtime.maxRequestBodySize());
+                } catch (RequestBodies.TooLargeException e) {
+                    throw new GatewayException(413, "payload_too_large", "the request body is too large", null);
+                } catch (RequestBodies.UnreadableException e) {
+                    throw GatewayException.badRequest("the request body could not be read");
+                }
+                exchange.getIn().setBody(body.length == 0 ? null : body);
             }
-            exchange.getIn().setBody(body.length == 0 ? null : body);
             exchange.getIn().setHeader(Exchange.HTTP_METHOD, request.method());
             exchange.getIn().setHeader(Exchange.HTTP_PATH, backend.basePath() + api.remainingPath());
             if (request.rawQuery() != null && !request.rawQuery().isEmpty()) {

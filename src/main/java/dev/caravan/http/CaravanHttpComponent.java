@@ -5,7 +5,7 @@ import org.apache.camel.Endpoint;
 import org.apache.camel.support.DefaultComponent;
 
 /**
- * {@code caravan-http:/path[?prefix=true][&blocking=true][&maxBodySize=N][&methods=GET,POST]}: a
+ * {@code caravan-http:/path[?prefix=true][&blocking=true][&deferBody=true][&maxBodySize=N][&methods=GET,POST]}: a
  * Camel consumer on the traffic server. Unlike platform-http it never turns a request header,
  * query parameter or form field into a Camel header (the route's first step copies allow-listed
  * headers from the captured {@link InboundRequest}), reads the body without blocking any

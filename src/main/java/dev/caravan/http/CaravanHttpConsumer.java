@@ -21,8 +21,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Receives requests for one {@code caravan-http:} endpoint. The body is collected on the event
- * loop (up to the endpoint's limit; a larger body is answered at once and the connection
- * closed), then the route runs: on the event loop, or on a worker thread for blocking routes.
+ * loop ({@link BodyReception}: up to the endpoint's limit, in memory up to a threshold, beyond it
+ * in a temporary file; a larger body is answered at once and the connection closed), then the
+ * route runs: on the event loop, or on a worker thread for blocking routes (at most
+ * {@link TrafficLimits#maxBlockingInFlight()} at once: more are answered 503 at once). An endpoint
+ * with {@code deferBody} runs its route on the request head with the body unread (a
+ * {@link PendingBody}); the route's {@link RequestBodyReader} step reads it once the checks before
+ * it passed, and a call answered before that closes its connection instead of reading the body.
  * The answer is the exchange's message: {@code CamelHttpResponseCode}, the headers the
  * {@link TrafficHeaderFilterStrategy} lets out, and the body.
  */
@@ -34,8 +39,14 @@ public class CaravanHttpConsumer extends DefaultConsumer {
             Responses.errorBody("temporarily_unavailable", "this route is restarting or stopping; try again");
     private static final Buffer METHOD_NOT_ALLOWED =
             Responses.errorBody("method_not_allowed", "this method is not allowed here");
+    private static final Buffer WORKERS_BUSY =
+            Responses.errorBody("temporarily_unavailable", "the gateway is busy; try again");
+    private static final Buffer BODIES_BUSY = Responses.errorBody("temporarily_unavailable",
+            "the gateway holds too many request bodies; try again");
     /** Set on an exchange whose connection must close after the answer (unread oversize body). */
     static final String CLOSE_CONNECTION = "caravanCloseConnection";
+    /** The body's reception (or pending body) of an exchange: released when the exchange finishes. */
+    static final String RECEPTION = "caravanBodyReception";
 
     /** The one handler object this consumer registers and unregisters (the server compares by identity). */
     private final io.vertx.core.Handler<HttpServerRequest> handler = this::handle;
@@ -73,16 +84,53 @@ public class CaravanHttpConsumer extends DefaultConsumer {
                     .end(METHOD_NOT_ALLOWED);
             return;
         }
+        TrafficServer server = endpoint.getComponent().server();
         long limit = endpoint.getMaxBodySize();
         String declared = request.getHeader("Content-Length");
-        if (declared != null && declaredTooLarge(declared, limit)) {
-            dispatch(request, ReceivedBody.TOO_LARGE);
+        boolean noBody = declared == null ? !request.headers().contains("Transfer-Encoding") : declaredEmpty(declared);
+        if (endpoint.isBlocking() && server.blockingSaturated()) {
+            busy(request, WORKERS_BUSY, !noBody);
             return;
         }
-        BodyCollector collector = new BodyCollector(request, limit);
-        request.handler(collector::chunk);
-        request.endHandler(v -> collector.end());
-        request.exceptionHandler(failure -> collector.failed());
+        if (noBody) {
+            dispatch(request, ReceivedBody.EMPTY, null);
+            return;
+        }
+        if (declared != null && declaredTooLarge(declared, limit)) {
+            dispatch(request, ReceivedBody.TOO_LARGE, null);
+            return;
+        }
+        if (endpoint.isDeferBody() && !endpoint.isBlocking()) {
+            // the route's checks run on the head; its read-request-body step reads the body
+            request.pause();
+            PendingBody pending = new PendingBody(request, server, limit);
+            dispatch(request, pending, pending);
+            return;
+        }
+        if (server.bodyMemoryExhausted()) {
+            busy(request, BODIES_BUSY, true);
+            return;
+        }
+        BodyReception.start(request, server, limit, (reception, body, failure) -> {
+            if (failure == null) {
+                dispatch(request, body, reception);
+            } else {
+                reception.release();
+                if (failure instanceof RequestBodies.UnavailableException) {
+                    busy(request, BODIES_BUSY, true);
+                }
+                // else the client went away mid-body: there is nobody to answer
+            }
+        });
+    }
+
+    private static boolean declaredEmpty(String declared) {
+        for (int i = 0; i < declared.length(); i++) {
+            if (declared.charAt(i) != '0') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean declaredTooLarge(String declared, long limit) {
@@ -93,72 +141,71 @@ public class CaravanHttpConsumer extends DefaultConsumer {
         }
     }
 
-    /** Collects one body; dispatches once, at the end or as soon as the limit is passed. */
-    private final class BodyCollector {
-        private final HttpServerRequest request;
-        private final long limit;
-        private Buffer buffer;
-        private boolean dispatched;
+    /**
+     * {@code 503 temporarily_unavailable} with {@code Retry-After}, written by the consumer
+     * itself, before any route runs; with {@code unreadBody} the connection closes after it.
+     */
+    private static void busy(HttpServerRequest request, Buffer body, boolean unreadBody) {
+        HttpServerResponse response = request.response().setStatusCode(503)
+                .putHeader("Content-Type", "application/json")
+                .putHeader("Retry-After", "1");
+        endMaybeClosing(request, response, body, unreadBody);
+    }
 
-        BodyCollector(HttpServerRequest request, long limit) {
-            this.request = request;
-            this.limit = limit;
-        }
-
-        void chunk(Buffer chunk) {
-            if (dispatched) {
-                return;
-            }
-            int size = (buffer == null ? 0 : buffer.length()) + chunk.length();
-            if (size > limit) {
-                dispatched = true;
-                buffer = null;
-                dispatch(request, ReceivedBody.TOO_LARGE);
-                return;
-            }
-            if (buffer == null) {
-                buffer = Buffer.buffer(Math.max(chunk.length(), 256));
-            }
-            buffer.appendBuffer(chunk);
-        }
-
-        void end() {
-            if (!dispatched) {
-                dispatched = true;
-                dispatch(request, buffer == null ? ReceivedBody.EMPTY : new ReceivedBody(buffer.getBytes(), false));
-            }
-        }
-
-        void failed() {
-            // the client went away mid-body: there is nobody to answer
-            dispatched = true;
+    private static void endMaybeClosing(HttpServerRequest request, HttpServerResponse response, Buffer body,
+                                        boolean close) {
+        if (close && request.version() != HttpVersion.HTTP_2) {
+            response.putHeader("Connection", "close");
+            response.end(body).onComplete(v -> request.connection().close());
+        } else {
+            response.end(body);
         }
     }
 
-    private void dispatch(HttpServerRequest request, ReceivedBody body) {
+    /**
+     * Runs the route for {@code request} with {@code body}; {@code held} (the body's reception, or
+     * the pending body) is released when the exchange finishes, however it finishes.
+     */
+    private void dispatch(HttpServerRequest request, Object body, Object held) {
+        TrafficServer server = getEndpoint().getComponent().server();
+        boolean blocking = getEndpoint().isBlocking();
+        if (blocking && !server.startBlocking()) {
+            release(held);
+            busy(request, WORKERS_BUSY, body == ReceivedBody.TOO_LARGE);
+            return;
+        }
         Exchange exchange = createExchange(false);
         // a shutdown drain waits for this exchange, even if its client leaves (finish() ends it)
-        getEndpoint().getComponent().server().exchangeStarted();
+        server.exchangeStarted();
         exchange.setPattern(ExchangePattern.InOut);
         SocketAddress remote = request.remoteAddress();
         exchange.setProperty(InboundRequest.PROPERTY, new InboundRequest(request.method().name(), request.path(),
                 request.query(), remote == null ? null : remote.hostAddress(), request.headers().entries()));
-        if (body.tooLarge()) {
+        if (body == ReceivedBody.TOO_LARGE) {
             exchange.setProperty(CLOSE_CONNECTION, Boolean.TRUE);
+        }
+        if (held != null) {
+            exchange.setProperty(RECEPTION, held);
         }
         exchange.getIn().setBody(body);
         Context context = Vertx.currentContext();
         try {
             createUoW(exchange);
         } catch (Exception e) {
+            if (blocking) {
+                server.blockingFinished();
+            }
             fail(request, exchange, e);
             return;
         }
-        if (getEndpoint().isBlocking()) {
+        if (blocking) {
             context.executeBlocking(() -> {
                 getProcessor().process(exchange);
                 return null;
-            }, false).onComplete(done -> respond(request, exchange, done.cause()));
+            }, false).onComplete(done -> {
+                server.blockingFinished();
+                respond(request, exchange, done.cause());
+            });
         } else {
             getAsyncProcessor().process(exchange, doneSync -> {
                 if (Vertx.currentContext() == context) {
@@ -170,6 +217,22 @@ public class CaravanHttpConsumer extends DefaultConsumer {
         }
     }
 
+    private static void release(Object held) {
+        if (held instanceof BodyReception reception) {
+            reception.release();
+        } else if (held instanceof PendingBody pending) {
+            pending.release();
+        }
+    }
+
+    /** Whether the answer must close the connection: an oversize body, or one the route never read. */
+    private static boolean closeAfter(Exchange exchange) {
+        if (Boolean.TRUE.equals(exchange.getProperty(CLOSE_CONNECTION))) {
+            return true;
+        }
+        return exchange.getProperty(RECEPTION) instanceof PendingBody pending && pending.unread();
+    }
+
     private void respond(HttpServerRequest request, Exchange exchange, Throwable failure) {
         try {
             Throwable unhandled = failure != null ? failure : exchange.getException();
@@ -179,6 +242,10 @@ public class CaravanHttpConsumer extends DefaultConsumer {
             }
             Message message = exchange.getMessage();
             HttpServerResponse response = request.response();
+            if (response.closed()) {
+                finish(exchange); // the client left: nobody to answer
+                return;
+            }
             response.setStatusCode(message.getHeader(Exchange.HTTP_RESPONSE_CODE, 200, Integer.class));
             TrafficHeaderFilterStrategy filter = getEndpoint().getComponent().headers();
             for (Map.Entry<String, Object> header : message.getHeaders().entrySet()) {
@@ -199,12 +266,7 @@ public class CaravanHttpConsumer extends DefaultConsumer {
                 // no such header; its connection ends when the port closes)
                 response.putHeader("Connection", "close");
             }
-            if (Boolean.TRUE.equals(exchange.getProperty(CLOSE_CONNECTION))) {
-                response.putHeader("Connection", "close");
-                response.end(body(exchange, message)).onComplete(v -> request.connection().close());
-            } else {
-                response.end(body(exchange, message));
-            }
+            endMaybeClosing(request, response, body(exchange, message), closeAfter(exchange));
         } catch (Exception e) {
             fail(request, exchange, e);
             return;
@@ -214,7 +276,7 @@ public class CaravanHttpConsumer extends DefaultConsumer {
 
     private static Buffer body(Exchange exchange, Message message) throws Exception {
         Object body = message.getBody();
-        if (body == null || body instanceof ReceivedBody) {
+        if (body == null || body instanceof ReceivedBody || body instanceof PendingBody) {
             return Buffer.buffer();
         }
         if (body instanceof Buffer buffer) {
@@ -257,7 +319,9 @@ public class CaravanHttpConsumer extends DefaultConsumer {
                     response.putHeader("Retry-After", "1");
                 }
             }
-            response.end(notServing ? NOT_SERVING : SERVER_ERROR);
+            if (!response.closed()) {
+                endMaybeClosing(request, response, notServing ? NOT_SERVING : SERVER_ERROR, closeAfter(exchange));
+            }
         }
         finish(exchange);
     }
@@ -273,6 +337,7 @@ public class CaravanHttpConsumer extends DefaultConsumer {
 
     private void finish(Exchange exchange) {
         try {
+            release(exchange.getProperty(RECEPTION));
             doneUoW(exchange);
             releaseExchange(exchange, false);
         } finally {

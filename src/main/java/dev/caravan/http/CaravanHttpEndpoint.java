@@ -14,6 +14,7 @@ public class CaravanHttpEndpoint extends DefaultEndpoint {
     private final String path;
     private boolean prefix;
     private boolean blocking;
+    private boolean deferBody;
     private long maxBodySize = 10L * 1024 * 1024;
     private Set<String> methods = Set.of();
 
@@ -59,6 +60,19 @@ public class CaravanHttpEndpoint extends DefaultEndpoint {
     /** Run the route on a worker thread (it may block: password hashing, database). */
     public void setBlocking(boolean blocking) {
         this.blocking = blocking;
+    }
+
+    public boolean isDeferBody() {
+        return deferBody;
+    }
+
+    /**
+     * Run the route on the request head, the body unread: the route's {@code read-request-body}
+     * step ({@link RequestBodyReader}) reads it, after the checks before it; a call answered before
+     * that step closes its connection, its body never read. Not for blocking routes.
+     */
+    public void setDeferBody(boolean deferBody) {
+        this.deferBody = deferBody;
     }
 
     public long getMaxBodySize() {

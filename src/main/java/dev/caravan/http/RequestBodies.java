@@ -7,8 +7,9 @@ import org.apache.camel.Exchange;
 
 /**
  * The request body of a traffic route, with the route's own size limit. On the traffic port the
- * body is the {@link ReceivedBody} the consumer collected without blocking; other bodies (a unit
- * test's plain exchange) are read as they are.
+ * body is the {@link ReceivedBody} the consumer collected without blocking (in memory, or in a
+ * temporary file when it is larger than the memory threshold: read from the file here, bounded by
+ * the limit); other bodies (a unit test's plain exchange) are read as they are.
  */
 public final class RequestBodies {
     private RequestBodies() {}
@@ -27,14 +28,28 @@ public final class RequestBodies {
         }
     }
 
+    /** The body could not be taken now (the body memory budget is used up, or it could not be stored). */
+    public static class UnavailableException extends RuntimeException {
+        public UnavailableException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
     public static byte[] read(Exchange exchange, long limit) {
         Object body = exchange.getIn().getBody();
         if (body == null) {
             return new byte[0];
         }
         if (body instanceof ReceivedBody received) {
-            if (received.tooLarge()) {
+            if (received.tooLarge() || received.length() > limit) {
                 throw new TooLargeException(limit);
+            }
+            if (received.inFile()) {
+                try {
+                    return checked(java.nio.file.Files.readAllBytes(received.file()), limit);
+                } catch (IOException e) {
+                    throw new UnreadableException("request body could not be read");
+                }
             }
             return checked(received.bytes(), limit);
         }

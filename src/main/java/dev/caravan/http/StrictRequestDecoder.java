@@ -1,6 +1,7 @@
 package dev.caravan.http;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.DecoderResult;
@@ -13,7 +14,10 @@ import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.impl.VertxHttpRequestDecoder;
 import io.vertx.core.net.impl.ConnectionBase;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The traffic port's HTTP/1.x request decoder: Vert.x's own, made to frame requests exactly as
@@ -43,6 +47,12 @@ import java.util.List;
  * </ul>
  * The head checks read the bytes Netty's decoder consumed while it parsed the head, once, line by
  * line: a {@code ByteBuf.indexOf} per line; the body is never looked at.
+ *
+ * <p>It also times each request ({@link TrafficLimits}): a head not complete within
+ * {@code headerReadTimeout} of its first byte, or a body not complete within
+ * {@code bodyReadTimeout} of its head, is answered {@code 408 request_timeout} and the connection
+ * closed (a client that trickles bytes cannot hold a connection for the idle timeout after idle
+ * timeout).
  */
 public final class StrictRequestDecoder extends VertxHttpRequestDecoder {
     /** Vert.x's name for the decoder in an HTTP/1.x connection's pipeline. */
@@ -99,8 +109,26 @@ public final class StrictRequestDecoder extends VertxHttpRequestDecoder {
      */
     private boolean refusing;
 
+    /** Read phases timed by {@link #deadline}: none, a head, a body. */
+    private static final int IDLE = 0;
+    private static final int HEAD = 1;
+    private static final int BODY = 2;
+    private final long headTimeoutNanos;
+    private final long bodyTimeoutNanos;
+    private int phase = IDLE;
+    private long phaseStart;
+    /** The one timer of this connection, or null: re-armed only when it fires during a phase. */
+    private ScheduledFuture<?> deadline;
+    private long deadlineAt;
+
     public StrictRequestDecoder(HttpServerOptions options) {
+        this(options, TrafficLimits.defaults());
+    }
+
+    public StrictRequestDecoder(HttpServerOptions options, TrafficLimits limits) {
         super(options);
+        this.headTimeoutNanos = limits.headerReadTimeout().toNanos();
+        this.bodyTimeoutNanos = limits.bodyReadTimeout().toNanos();
     }
 
     /**
@@ -109,10 +137,15 @@ public final class StrictRequestDecoder extends VertxHttpRequestDecoder {
      * An HTTP/2 connection has no such decoder and is left as it is.
      */
     public static void install(HttpConnection connection, HttpServerOptions options) {
+        install(connection, options, TrafficLimits.defaults());
+    }
+
+    /** As {@link #install(HttpConnection, HttpServerOptions)}, with the read timeouts of {@code limits}. */
+    public static void install(HttpConnection connection, HttpServerOptions options, TrafficLimits limits) {
         if (connection instanceof ConnectionBase base) {
             ChannelPipeline pipeline = base.channelHandlerContext().pipeline();
             if (pipeline.get(NAME) instanceof VertxHttpRequestDecoder current && !(current instanceof StrictRequestDecoder)) {
-                pipeline.replace(NAME, NAME, new StrictRequestDecoder(options));
+                pipeline.replace(NAME, NAME, new StrictRequestDecoder(options, limits));
             }
         }
     }
@@ -122,6 +155,9 @@ public final class StrictRequestDecoder extends VertxHttpRequestDecoder {
         if (refusing) {
             in.skipBytes(in.readableBytes());
             return;
+        }
+        if (phase == IDLE && inHead && in.isReadable()) {
+            startPhase(ctx, HEAD);
         }
         int from = in.readerIndex();
         int before = out.size();
@@ -134,6 +170,7 @@ public final class StrictRequestDecoder extends VertxHttpRequestDecoder {
             if (decoded instanceof HttpRequest request) {
                 check(request);
                 endOfHead();
+                startPhase(ctx, BODY);
                 if (!request.decoderResult().isSuccess()) {
                     // this request is all that is let through: drop what was decoded after it
                     out.subList(i + 1, out.size()).forEach(io.netty.util.ReferenceCountUtil::release);
@@ -146,8 +183,76 @@ public final class StrictRequestDecoder extends VertxHttpRequestDecoder {
             if (decoded instanceof LastHttpContent) {
                 inHead = true;
                 problem = null;
+                phase = IDLE;
             }
         }
+    }
+
+    /**
+     * A head or a body began: it must be complete within its timeout. Costs a clock read; a timer
+     * is scheduled only if none is pending (one per connection, re-armed when it fires).
+     */
+    private void startPhase(ChannelHandlerContext ctx, int next) {
+        phase = next;
+        phaseStart = System.nanoTime();
+        long timeout = next == HEAD ? headTimeoutNanos : bodyTimeoutNanos;
+        if (deadline != null && phaseStart + timeout - deadlineAt < 0) {
+            // this phase ends before the pending timer fires (a body timeout shorter than the head's)
+            deadline.cancel(false);
+            deadline = null;
+        }
+        if (deadline == null) {
+            deadlineAt = phaseStart + timeout;
+            deadline = ctx.executor().schedule(() -> expire(ctx), timeout, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void expire(ChannelHandlerContext ctx) {
+        deadline = null;
+        if (phase == IDLE || refusing || !ctx.channel().isActive()) {
+            return;
+        }
+        long limit = phase == HEAD ? headTimeoutNanos : bodyTimeoutNanos;
+        long left = phaseStart + limit - System.nanoTime();
+        if (left > 0) {
+            deadlineAt = phaseStart + limit;
+            deadline = ctx.executor().schedule(() -> expire(ctx), left, TimeUnit.NANOSECONDS);
+            return;
+        }
+        // too slow: answered 408 and closed; nothing more of this connection is decoded
+        refusing = true;
+        ByteBuf answer = ctx.alloc().buffer(phase == HEAD ? HEAD_TIMEOUT.length : BODY_TIMEOUT.length);
+        answer.writeBytes(phase == HEAD ? HEAD_TIMEOUT : BODY_TIMEOUT);
+        phase = IDLE;
+        ctx.writeAndFlush(answer).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private static byte[] timeoutAnswer(String what) {
+        String body = "{\"error\":\"request_timeout\",\"error_description\":\"" + what + "\"}";
+        return ("HTTP/1.1 408 Request Timeout\r\nContent-Type: application/json\r\nConnection: close\r\n"
+                + "Content-Length: " + body.length() + "\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static final byte[] HEAD_TIMEOUT = timeoutAnswer("the request head was not received in time");
+    private static final byte[] BODY_TIMEOUT = timeoutAnswer("the request body was not received in time");
+
+    @Override
+    protected void handlerRemoved0(ChannelHandlerContext ctx) throws Exception {
+        if (deadline != null) {
+            deadline.cancel(false);
+            deadline = null;
+        }
+        super.handlerRemoved0(ctx);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (deadline != null) {
+            deadline.cancel(false);
+            deadline = null;
+        }
+        phase = IDLE;
+        super.channelInactive(ctx);
     }
 
     /**

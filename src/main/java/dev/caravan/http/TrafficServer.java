@@ -23,6 +23,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,6 +84,14 @@ public class TrafficServer implements AutoCloseable, SmartLifecycle {
      */
     private final LongAdder inFlight = new LongAdder();
     private final Handler<Void> requestEnded = v -> inFlight.decrement();
+    private final TrafficLimits limits;
+    /** Request body bytes held in memory now ({@link BodyReception}), against {@link TrafficLimits#bodyMemoryBudget()}. */
+    private final AtomicLong bodyMemory = new AtomicLong();
+    /** Calls of blocking routes running or waiting for a worker thread. */
+    private final AtomicInteger blockingInFlight = new AtomicInteger();
+    private final AtomicInteger connections = new AtomicInteger();
+    private final ConcurrentHashMap<String, Integer> connectionsPerClient = new ConcurrentHashMap<>();
+    private final AtomicLong refusedConnections = new AtomicLong();
     private volatile boolean draining;
     private volatile boolean running;
     private volatile boolean closed;
@@ -105,7 +115,19 @@ public class TrafficServer implements AutoCloseable, SmartLifecycle {
     /** {@code shutdownGrace}: how long a shutdown waits for the requests in flight. */
     public TrafficServer(Vertx vertx, String host, int port, int idleTimeoutSeconds, int instances,
                          boolean batchFlushes, Duration shutdownGrace) {
+        this(vertx, host, port, idleTimeoutSeconds, instances, batchFlushes, shutdownGrace, TrafficLimits.defaults());
+    }
+
+    /** {@code limits}: what a client, a connection and a request may hold ({@link TrafficLimits}). */
+    public TrafficServer(Vertx vertx, String host, int port, int idleTimeoutSeconds, int instances,
+                         boolean batchFlushes, Duration shutdownGrace, TrafficLimits limits) {
         this.vertx = vertx;
+        this.limits = limits;
+        try {
+            java.nio.file.Files.createDirectories(limits.spillDirectory());
+        } catch (java.io.IOException e) {
+            LOG.warn("the directory for large request bodies {} cannot be created: {}", limits.spillDirectory(), e.toString());
+        }
         this.batchFlushes = batchFlushes;
         this.shutdownGrace = shutdownGrace;
         HttpServerOptions options = new HttpServerOptions()
@@ -141,7 +163,10 @@ public class TrafficServer implements AutoCloseable, SmartLifecycle {
                 HttpServer server = vertx.createHttpServer(options).requestHandler(TrafficServer.this::dispatch)
                         .invalidRequestHandler(TrafficServer::undecodable);
                 server.connectionHandler(connection -> {
-                    StrictRequestDecoder.install(connection, options);
+                    if (!admit(connection)) {
+                        return;
+                    }
+                    StrictRequestDecoder.install(connection, options, limits);
                     PooledWriteBuffers.install(connection);
                     if (batchFlushes) {
                         FlushBatching.install(connection);
@@ -159,6 +184,102 @@ public class TrafficServer implements AutoCloseable, SmartLifecycle {
 
     public int port() {
         return port;
+    }
+
+    /** What a client, a connection and a request may hold on this port. */
+    public TrafficLimits limits() {
+        return limits;
+    }
+
+    Vertx vertx() {
+        return vertx;
+    }
+
+    /**
+     * Counts a new connection against the total and its client's cap; one over either is closed
+     * at once (before a byte of it is read) and not counted. A counted connection is taken off
+     * when it closes.
+     */
+    private boolean admit(io.vertx.core.http.HttpConnection connection) {
+        io.vertx.core.net.SocketAddress remote = connection.remoteAddress();
+        String client = remote == null || remote.hostAddress() == null ? "?" : remote.hostAddress();
+        boolean[] admitted = new boolean[1];
+        if (connections.incrementAndGet() <= limits.maxConnections()) {
+            connectionsPerClient.compute(client, (key, open) -> {
+                int now = open == null ? 0 : open;
+                if (now >= limits.maxConnectionsPerClient()) {
+                    return open;
+                }
+                admitted[0] = true;
+                return now + 1;
+            });
+        }
+        if (!admitted[0]) {
+            connections.decrementAndGet();
+            long refused = refusedConnections.incrementAndGet();
+            if (Long.bitCount(refused) == 1) { // 1, 2, 4, 8...: a flood does not flood the log
+                LOG.warn("traffic port refused a connection from {} (at most {} per client, {} in all); {} refused so far",
+                        client, limits.maxConnectionsPerClient(), limits.maxConnections(), refused);
+            }
+            connection.close();
+            return false;
+        }
+        connection.closeHandler(v -> {
+            connections.decrementAndGet();
+            connectionsPerClient.computeIfPresent(client, (key, open) -> open <= 1 ? null : open - 1);
+        });
+        return true;
+    }
+
+    /** Connections open now. */
+    public int connections() {
+        return connections.get();
+    }
+
+    /** Reserves {@code bytes} of the body memory budget; false when it would pass the budget. */
+    boolean reserveBodyMemory(long bytes) {
+        long budget = limits.bodyMemoryBudget();
+        while (true) {
+            long used = bodyMemory.get();
+            if (used + bytes > budget) {
+                return false;
+            }
+            if (bodyMemory.compareAndSet(used, used + bytes)) {
+                return true;
+            }
+        }
+    }
+
+    void releaseBodyMemory(long bytes) {
+        bodyMemory.addAndGet(-bytes);
+    }
+
+    /** The body memory budget is used up: a new body is refused (503) rather than read. */
+    boolean bodyMemoryExhausted() {
+        return bodyMemory.get() >= limits.bodyMemoryBudget();
+    }
+
+    /** Request body bytes held in memory now. */
+    public long bodyMemoryUsed() {
+        return bodyMemory.get();
+    }
+
+    /** As many blocking calls are in flight as allowed: a new one is refused (503). */
+    boolean blockingSaturated() {
+        return blockingInFlight.get() >= limits.maxBlockingInFlight();
+    }
+
+    /** Counts a blocking call about to be handed to a worker thread; false (nothing counted) when full. */
+    boolean startBlocking() {
+        if (blockingInFlight.incrementAndGet() > limits.maxBlockingInFlight()) {
+            blockingInFlight.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    void blockingFinished() {
+        blockingInFlight.decrementAndGet();
     }
 
     /** {@code path} served exactly, or (with {@code prefix}) every path under it. */
@@ -473,8 +594,10 @@ public class TrafficServer implements AutoCloseable, SmartLifecycle {
             }
             for (Parked p : waiting) {
                 p.context().runOnContext(v -> {
-                    handler.handle(p.request());
+                    // resumed first: what was read of its body is delivered later, on the event loop,
+                    // to the handlers the new owner sets (or kept, if the new owner pauses it again)
                     p.request().resume();
+                    handler.handle(p.request());
                 });
             }
         }
@@ -491,8 +614,8 @@ public class TrafficServer implements AutoCloseable, SmartLifecycle {
             }
             for (Parked p : waiting) {
                 p.context().runOnContext(v -> {
-                    reroute(p.request());
                     p.request().resume();
+                    reroute(p.request());
                 });
             }
         }

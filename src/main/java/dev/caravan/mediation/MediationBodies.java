@@ -30,6 +30,12 @@ public final class MediationBodies {
         if (body instanceof String text) {
             return text.getBytes(StandardCharsets.UTF_8);
         }
+        if (body instanceof dev.caravan.http.ReceivedBody received) {
+            // a large request body the traffic port kept in a temporary file: read, bounded by its size
+            byte[] bytes = dev.caravan.http.RequestBodies.read(exchange, received.length());
+            exchange.getMessage().setBody(bytes);
+            return bytes;
+        }
         // anything else (a stream, a cached stream): Camel's converters
         byte[] converted = exchange.getContext().getTypeConverter().convertTo(byte[].class, exchange, body);
         if (converted == null) {

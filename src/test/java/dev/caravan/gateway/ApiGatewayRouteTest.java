@@ -43,7 +43,7 @@ class ApiGatewayRouteTest extends CaravanTestBase {
     /** The hops of the route, in the order they must run. */
     static final List<String> HOPS = List.of("strip-untrusted-headers", "resolve-api", "check-caller",
             "answer-cors-preflight", "check-method", "authenticate-bearer-token", "authenticate-user-token", "authorize-subscription",
-            "prepare-backend-request", "apply-request-mediation", "enrich-backend-jwt", "secure-backend-request",
+            "read-request-body", "prepare-backend-request", "apply-request-mediation", "enrich-backend-jwt", "secure-backend-request",
             "forward-backend", "apply-response-mediation", "add-cors-headers");
     /** The hops of the route's error path (its doCatch), in order: they run only when a hop above failed. */
     static final List<String> ERROR_HOPS = List.of("write-gateway-error", "apply-fault-mediation",

@@ -39,6 +39,26 @@ class GatewayErrorResponseTest {
     }
 
     @Test
+    void aBodyRefusedForLackOfMemoryIsUnavailableWithRetryAfter() throws IOException {
+        Exchange exchange = failedWith(new dev.caravan.http.RequestBodies.UnavailableException(
+                "the gateway holds too many request bodies; try again"));
+
+        JsonNode body = answer(exchange);
+
+        assertThat(exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE)).isEqualTo(503);
+        assertThat(body.path("error").asText()).isEqualTo("temporarily_unavailable");
+        assertThat(exchange.getMessage().getHeader("Retry-After")).isEqualTo("1");
+    }
+
+    @Test
+    void aBodyTheClientDidNotFinishIsABadRequestNotAServerError() {
+        GatewayException error = GatewayErrorResponse.classify(
+                new dev.caravan.http.RequestBodies.UnreadableException("the request body was not received"));
+
+        assertThat(error.status()).isEqualTo(400);
+    }
+
+    @Test
     void classifyWhenSocketTimesOutThenGatewayTimeout() {
         GatewayException error = GatewayErrorResponse.classify(
                 new RuntimeException("wrapped", new SocketTimeoutException("Read timed out")));

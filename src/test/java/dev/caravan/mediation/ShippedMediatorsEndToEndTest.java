@@ -57,6 +57,26 @@ class ShippedMediatorsEndToEndTest extends PolicyTestBase {
     }
 
     @Test
+    void aRequestBodyLargerThanTheInMemoryBoundIsTransformedAsWell() {
+        // past caravan.traffic.body-memory-threshold (64 KiB): the body arrives in a temporary file
+        policy("{'mediation': {'request': ['xml-to-json']}}");
+        StringBuilder xml = new StringBuilder("<order><id>7</id>");
+        for (int i = 0; i < 5000; i++) {
+            xml.append("<note>line-").append(i).append("</note>");
+        }
+        xml.append("</order>");
+        assertThat(xml.length()).isGreaterThan(64 * 1024);
+
+        Http.Response response = call("POST", "/orders", xml.toString(),
+                "Authorization", "Bearer " + userToken, "Content-Type", "application/xml");
+
+        assertThat(response.status()).isEqualTo(200);
+        TestBackend.Received received = backend.take();
+        assertThat(received.header("Content-Type")).startsWith("application/json");
+        assertThat(received.bodyText()).contains("\"id\":\"7\"").contains("line-0").contains("line-4999");
+    }
+
+    @Test
     void malformedBodyForATransformIs400AndNeverForwarded() {
         policy("{'mediation': {'request': ['json-to-xml']}}");
 
