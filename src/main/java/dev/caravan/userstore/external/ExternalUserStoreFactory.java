@@ -1,5 +1,6 @@
 package dev.caravan.userstore.external;
 
+import dev.caravan.userstore.ExternalUserStore;
 import dev.caravan.userstore.ldap.LdapUserStore;
 import dev.caravan.userstore.webservice.WebServiceUserStore;
 import org.springframework.stereotype.Component;

@@ -1,5 +1,6 @@
 package dev.caravan.userstore.external;
 
+import dev.caravan.userstore.InvalidStoreDefinitionException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,5 +1,6 @@
 package dev.caravan.userstore.external;
 
+import dev.caravan.userstore.InvalidStoreDefinitionException;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
