@@ -23,7 +23,6 @@ import dev.caravan.userstore.UserStoreKind;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.BiFunction;
 import org.springframework.stereotype.Component;
