@@ -58,6 +58,29 @@ class ArchitectureTest {
             onlyOn("dev.caravan.registry..", "dev.caravan.http..", "dev.caravan.config..");
 
     @ArchTest
+    static final ArchRule secretsDependOnNoOtherCaravanPackage = onlyOn("dev.caravan.secrets..");
+
+    @ArchTest
+    static final ArchRule camelDependsOnNoOtherCaravanPackage = onlyOn("dev.caravan.camel..");
+
+    @ArchTest
+    static final ArchRule brokerDependsOnlyOnHttpAndConfig =
+            onlyOn("dev.caravan.broker..", "dev.caravan.http..", "dev.caravan.config..");
+
+    @ArchTest
+    static final ArchRule jwtDependsOnlyOnRegistrySecretsAndTheirs = onlyOn("dev.caravan.jwt..",
+            "dev.caravan.registry..", "dev.caravan.secrets..", "dev.caravan.http..", "dev.caravan.config..");
+
+    @ArchTest
+    static final ArchRule mediationDependsOnlyOnRegistryAndHttp = onlyOn("dev.caravan.mediation..",
+            "dev.caravan.registry..", "dev.caravan.http..", "dev.caravan.config..", "dev.caravan.camel..");
+
+    @ArchTest
+    static final ArchRule userstoreKindsDependOnlyOnTheUserstoreSpi = noClasses()
+            .that().resideInAnyPackage("dev.caravan.userstore.ldap..", "dev.caravan.userstore.webservice..")
+            .should().dependOnClassesThat().resideInAPackage("dev.caravan.userstore.external..");
+
+    @ArchTest
     static final ArchRule userstoresDoNotDependOnTheLayersThatUseThem = noClasses()
             .that().resideInAPackage("dev.caravan.userstore..")
             .should().dependOnClassesThat().resideInAnyPackage("dev.caravan.token..", "dev.caravan.gateway..",
