@@ -2,14 +2,18 @@
 # OpenLDAP slapd for the integration suite tagged "slapd": installed from Debian if missing,
 # run with its own config and data under $SLAPD_WORK on ldap://127.0.0.1:$SLAPD_PORT, seeded
 # from src/test/resources/ldap/openldap-seed.ldif. Usage: .ci/slapd.sh start|stop
+# The benchmark's directory (bench/slapd.sh) is this one with another suffix ($SLAPD_SUFFIX), seed
+# ($SLAPD_SEED), size ($SLAPD_MAXSIZE) and more slapd.conf lines ($SLAPD_EXTRA_CONF: indexes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 WORK="${SLAPD_WORK:-$PWD/target/it-slapd}"
 PORT="${SLAPD_PORT:-3389}"
-SUFFIX="dc=example,dc=com"
+SUFFIX="${SLAPD_SUFFIX:-dc=example,dc=com}"
 ROOT_DN="cn=admin,$SUFFIX"
 ROOT_PW="slapd-it-admin-password"
-SEED="src/test/resources/ldap/openldap-seed.ldif"
+SEED="${SLAPD_SEED:-src/test/resources/ldap/openldap-seed.ldif}"
+MAXSIZE="${SLAPD_MAXSIZE:-104857600}"
+EXTRA_CONF="${SLAPD_EXTRA_CONF:-}"
 
 install() {
   if ! command -v slapd >/dev/null 2>&1 && [ ! -x /usr/sbin/slapd ]; then
@@ -37,7 +41,7 @@ pidfile $WORK/slapd.pid
 modulepath /usr/lib/ldap
 moduleload back_mdb
 database mdb
-maxsize 104857600
+maxsize $MAXSIZE
 suffix "$SUFFIX"
 rootdn "$ROOT_DN"
 rootpw $hash
@@ -47,12 +51,13 @@ access to * by * read
 # the service account may read a user's groups past the size limit (500) in paged searches only,
 # as a directory serving Caravan should allow: slapd otherwise caps a paged search at that limit too
 limits dn.exact="cn=caravan,ou=services,$SUFFIX" size.prtotal=unlimited
+$EXTRA_CONF
 CONF
   /usr/sbin/slapadd -f "$WORK/slapd.conf" -l "$SEED" >/dev/null
   /usr/sbin/slapd -f "$WORK/slapd.conf" -h "ldap://127.0.0.1:$PORT/"
   for _ in $(seq 1 60); do
     if ldapsearch -x -H "ldap://127.0.0.1:$PORT/" -b "$SUFFIX" -s base "(objectClass=*)" dn >/dev/null 2>&1; then
-      echo "slapd up on ldap://127.0.0.1:$PORT/ (pid $(cat "$WORK/slapd.pid"))"
+      echo "slapd up on ldap://127.0.0.1:$PORT/ (pid $(cat "$WORK/slapd.pid")), seeded from $SEED"
       return 0
     fi
     sleep 0.5

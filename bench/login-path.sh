@@ -24,7 +24,7 @@ LDAP_SUFFIX="dc=bench,dc=caravan"
 
 # ---- the stores
 SLAPD_WORK="$WORK/slapd" SLAPD_PORT=$LDAP_PORT LDAP_USERS=$LDAP_USERS bash "$ROOT/bench/slapd.sh" start
-SLAPD_PID=$(cat "$WORK/slapd/slapd.pid"); PIDS+=("$SLAPD_PID")
+SLAPD_PID=$(cat "$WORK/slapd/server/slapd.pid"); PIDS+=("$SLAPD_PID")
 python3 "$ROOT/bench/authservice.py" serve "$WS_PORT" & WS_PID=$!; PIDS+=("$WS_PID")
 python3 "$ROOT/bench/authservice.py" hang "$HUNG_PORT" & PIDS+=($!)
 for _ in $(seq 1 40); do

@@ -9,8 +9,8 @@
 # one salted SHA-1), mail and cn set. Groups: cn=group01 .. under ou=groups, groupOfNames; user i
 # is a member of group (i mod LDAP_GROUPS) and of group01, so each login finds one or two groups.
 # The service account cn=caravan,ou=services searches; every user attribute a login filters on is
-# indexed, as in a directory set up for logins. Unlike .ci/slapd.sh (the integration suite's
-# small fixed directory) it is sized and indexed for load.
+# indexed, as in a directory set up for logins. The server is the integration suite's
+# (.ci/slapd.sh) with this seed, suffix, size and indexes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 WORK="${SLAPD_WORK:-$PWD/target/bench-slapd}"
@@ -18,43 +18,15 @@ PORT="${SLAPD_PORT:-18389}"
 USERS="${LDAP_USERS:-1000}"
 GROUPS_COUNT="${LDAP_GROUPS:-5}"
 SUFFIX="dc=bench,dc=caravan"
-ROOT_PW="bench-slapd-root-password"
+INDEXES="index objectClass eq
+index uid eq
+index member eq
+index cn eq"
 SERVICE_PW="bench-slapd-service-password"
 
 start() {
-  if [ ! -x /usr/sbin/slapd ]; then
-    echo "installing slapd and ldap-utils from Debian"
-    export DEBIAN_FRONTEND=noninteractive
-    # the package's own instance must not start: this one runs with its own config
-    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
-    apt-get install -y -q --no-install-recommends slapd ldap-utils >/dev/null \
-      || { apt-get update -q >/dev/null && apt-get install -y -q --no-install-recommends slapd ldap-utils >/dev/null; }
-    rm -f /usr/sbin/policy-rc.d
-  fi
   stop >/dev/null 2>&1 || true
-  rm -rf "$WORK" && mkdir -p "$WORK/data"
-  cat > "$WORK/slapd.conf" <<CONF
-include /etc/ldap/schema/core.schema
-include /etc/ldap/schema/cosine.schema
-include /etc/ldap/schema/inetorgperson.schema
-include /etc/ldap/schema/nis.schema
-pidfile $WORK/slapd.pid
-modulepath /usr/lib/ldap
-moduleload back_mdb
-loglevel none
-database mdb
-maxsize 268435456
-suffix "$SUFFIX"
-rootdn "cn=admin,$SUFFIX"
-rootpw $(/usr/sbin/slappasswd -s "$ROOT_PW")
-directory $WORK/data
-index objectClass eq
-index uid eq
-index member eq
-index cn eq
-access to attrs=userPassword by self read by anonymous auth by * none
-access to * by * read
-CONF
+  mkdir -p "$WORK"
   python3 - "$SUFFIX" "$USERS" "$GROUPS_COUNT" "$SERVICE_PW" > "$WORK/seed.ldif" <<'PY'
 import base64, hashlib, os, sys
 suffix, users, groups, service_pw = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
@@ -82,27 +54,14 @@ for g, dns in members.items():
     out.append(f"dn: cn=group{g:02d},ou=groups,{suffix}\nobjectClass: groupOfNames\ncn: group{g:02d}\n{lines}")
 print("\n".join(out))
 PY
-  /usr/sbin/slapadd -q -f "$WORK/slapd.conf" -l "$WORK/seed.ldif" >/dev/null
-  /usr/sbin/slapd -f "$WORK/slapd.conf" -h "ldap://127.0.0.1:$PORT/"
-  for _ in $(seq 1 60); do
-    if ldapsearch -x -H "ldap://127.0.0.1:$PORT/" -b "$SUFFIX" -s base "(objectClass=*)" dn >/dev/null 2>&1; then
-      echo "slapd up on ldap://127.0.0.1:$PORT/ (pid $(cat "$WORK/slapd.pid")), $USERS users, $GROUPS_COUNT groups"
-      return 0
-    fi
-    sleep 0.5
-  done
-  echo "slapd did not answer on port $PORT" >&2
-  return 1
+  # the integration suite's slapd, with this directory's suffix, seed, size and indexes
+  SLAPD_WORK="$WORK/server" SLAPD_PORT="$PORT" SLAPD_SUFFIX="$SUFFIX" SLAPD_SEED="$WORK/seed.ldif" \
+    SLAPD_MAXSIZE=268435456 SLAPD_EXTRA_CONF="$INDEXES" bash .ci/slapd.sh start
+  echo "bench directory: $USERS users, $GROUPS_COUNT groups"
 }
 
 stop() {
-  if [ -f "$WORK/slapd.pid" ]; then
-    local pid; pid="$(cat "$WORK/slapd.pid")"
-    kill "$pid" 2>/dev/null || true
-    for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
-    kill -9 "$pid" 2>/dev/null || true
-    rm -f "$WORK/slapd.pid"
-  fi
+  SLAPD_WORK="$WORK/server" SLAPD_PORT="$PORT" bash .ci/slapd.sh stop
 }
 
 case "${1:-}" in

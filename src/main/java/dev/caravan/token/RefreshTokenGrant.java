@@ -17,6 +17,9 @@ import org.springframework.stereotype.Component;
  * In the token flow ({@code routes/token-api.yaml}) it runs in three hops: {@link #present}
  * (database), the secondary store's word on the user when the primary store does not know them
  * (asked over Artemis without holding a thread, {@link RefreshSteps}), then {@link #finish}.
+ * The new access token carries the roles and claims the store gives now; a store that cannot
+ * describe a user without their password (a web service: its lookup answers the user
+ * {@link AuthenticatedUser#described() undescribed}) leaves those kept with the family at login.
  */
 @Component
 public class RefreshTokenGrant {
@@ -113,7 +116,11 @@ public class RefreshTokenGrant {
         RefreshTokens.Rotated rotated = refreshTokens.rotate(attempt.presented, client.application().id(),
                 granted -> Scopes.narrowed(requested, granted));
         String scope = Scopes.narrowed(requested, rotated.grant().scope());
-        // roles and claims as the store says now, not as they were at login
-        return issuer.forEndUser(client, current, scope, rotated.grant().family(), rotated.successor());
+        // roles and claims as the store says now, not as they were at login; only a store that
+        // cannot say (a web service, asked without a password) leaves those kept at login
+        RefreshTokens.LoginClaims atLogin = rotated.grant().atLogin();
+        AuthenticatedUser user = !current.described() && atLogin != null
+                ? current.describedAs(atLogin.roles(), atLogin.claims()) : current;
+        return issuer.forEndUser(client, user, scope, rotated.grant().family(), rotated.successor());
     }
 }

@@ -2,8 +2,18 @@ package dev.caravan.token;
 
 import dev.caravan.config.CaravanProperties;
 import dev.caravan.registry.Db;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -23,13 +33,57 @@ import org.springframework.transaction.support.TransactionOperations;
  * Should the first answer have reached someone after all, the one holding it finds it spent at
  * their next refresh, and the family is revoked then. Revocation is read from the database, so a
  * family revoked through another node is refused here at once.
+ *
+ * <p>Each token of a family also keeps the user's roles and claims as their store gave them at
+ * login ({@link LoginClaims}), for a store that cannot describe its users without a password.
  */
 @Component
 public class RefreshTokens {
 
-    /** The grant a refresh token stands for. */
+    /**
+     * The grant a refresh token stands for; {@code atLogin} is the user's roles and claims as their
+     * store gave them at the family's login (null for a token stored before they were kept).
+     */
     public record Grant(String family, String applicationId, String subject, String organization, String username,
-                        String scope, Instant expiresAt) {}
+                        String scope, Instant expiresAt, LoginClaims atLogin) {}
+
+    /**
+     * Roles and claims as the user's store mapped them at login, kept with the family (as JSON in
+     * {@code refresh_token.login_claims}) and copied by each rotation. Never a password.
+     */
+    public record LoginClaims(Set<String> roles, Map<String, String> claims) {
+        public LoginClaims {
+            roles = Set.copyOf(roles);
+            claims = Map.copyOf(claims);
+        }
+
+        String toJson() {
+            ObjectNode node = JSON.createObjectNode();
+            new TreeSet<>(roles).forEach(node.putArray("roles")::add);
+            ObjectNode values = node.putObject("claims");
+            new TreeMap<>(claims).forEach(values::put);
+            return node.toString();
+        }
+
+        /** The stored JSON read back; null when nothing (or nothing readable) is stored. */
+        static LoginClaims fromJson(String text) {
+            if (text == null) {
+                return null;
+            }
+            try {
+                JsonNode node = JSON.readTree(text);
+                Set<String> roles = new LinkedHashSet<>();
+                node.path("roles").forEach(r -> roles.add(r.asText()));
+                Map<String, String> claims = new LinkedHashMap<>();
+                node.path("claims").fields().forEachRemaining(e -> claims.put(e.getKey(), e.getValue().asText()));
+                return new LoginClaims(roles, claims);
+            } catch (IOException | RuntimeException e) {
+                return null;
+            }
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final JdbcClient jdbc;
     private final Revocations revocations;
@@ -47,31 +101,43 @@ public class RefreshTokens {
     /** Stores a new refresh token of the family and returns its value (shown once, never stored). */
     public String issue(String family, String applicationId, String subject, String organization, String username,
                         String scope) {
+        return issue(family, applicationId, subject, organization, username, scope, null);
+    }
+
+    /** As {@link #issue(String, String, String, String, String, String)}, keeping the user's roles and claims at login. */
+    public String issue(String family, String applicationId, String subject, String organization, String username,
+                        String scope, LoginClaims atLogin) {
         String value = Secrets.random(32);
-        insert(Secrets.sha256Hex(value), family, applicationId, subject, organization, username, scope);
+        insert(Secrets.sha256Hex(value), family, applicationId, subject, organization, username, scope,
+                atLogin == null ? null : atLogin.toJson());
         return value;
     }
 
     private void insert(String hash, String family, String applicationId, String subject, String organization,
-                        String username, String scope) {
+                        String username, String scope, String loginClaims) {
         Instant now = Instant.now();
         jdbc.sql("""
                 insert into refresh_token(token_hash, family_id, application_id, subject, organization, username,
-                                          scope, expires_at, created_at)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                                          scope, expires_at, created_at, login_claims)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                 .params(hash, family, applicationId, subject, organization, username, scope,
-                        Db.ts(now.plus(settings.refreshTokenTtl())), Db.ts(now))
+                        Db.ts(now.plus(settings.refreshTokenTtl())), Db.ts(now), loginClaims)
                 .update();
     }
 
-    private record Row(Grant grant, Instant usedAt, String successor) {}
+    /** {@code loginClaims} as stored, so that a rotation copies it unchanged. */
+    private record Row(Grant grant, Instant usedAt, String successor, String loginClaims) {}
 
     private Optional<Row> find(String hash, boolean lock) {
         return jdbc.sql("select * from refresh_token where token_hash = ?" + (lock ? " for update" : "")).param(hash)
-                .query((rs, n) -> new Row(new Grant(
-                        rs.getString("family_id"), rs.getString("application_id"), rs.getString("subject"),
-                        rs.getString("organization"), rs.getString("username"), rs.getString("scope"),
-                        Db.instant(rs, "expires_at")), Db.instant(rs, "used_at"), rs.getString("successor_hash")))
+                .query((rs, n) -> {
+                    String loginClaims = rs.getString("login_claims");
+                    return new Row(new Grant(
+                            rs.getString("family_id"), rs.getString("application_id"), rs.getString("subject"),
+                            rs.getString("organization"), rs.getString("username"), rs.getString("scope"),
+                            Db.instant(rs, "expires_at"), LoginClaims.fromJson(loginClaims)),
+                            Db.instant(rs, "used_at"), rs.getString("successor_hash"), loginClaims);
+                })
                 .optional();
     }
 
@@ -136,8 +202,9 @@ public class RefreshTokens {
             jdbc.sql("update refresh_token set used_at = coalesce(used_at, ?), successor_hash = ? where token_hash = ?")
                     .params(Db.ts(now), nextHash, hash).update();
             Grant g = locked.grant();
+            // the family's roles and claims at login travel on unchanged
             insert(nextHash, g.family(), g.applicationId(), g.subject(), g.organization(), g.username(),
-                    scope.apply(g.scope()));
+                    scope.apply(g.scope()), locked.loginClaims());
             return g;
         });
         if (spent == null) {

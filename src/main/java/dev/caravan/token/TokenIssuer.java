@@ -31,7 +31,7 @@ public class TokenIssuer {
      */
     public GrantResult forEndUser(ClientApp client, AuthenticatedUser user, String scope, String family) {
         String refresh = refreshTokens.issue(family, client.application().id(), user.subject(), user.organization(),
-                user.username(), scope);
+                user.username(), scope, new RefreshTokens.LoginClaims(user.roles(), user.attributes()));
         return forEndUser(client, user, scope, family, refresh);
     }
 

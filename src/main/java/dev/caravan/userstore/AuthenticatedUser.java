@@ -13,6 +13,10 @@ import java.util.Set;
  *                      subject to a stable directory attribute ({@code entryUUID/5b0e...}); it
  *                      always holds a '/', which no primary-store username may, so a pinned
  *                      subject is never a primary user's
+ * @param described     whether {@code roles} and {@code attributes} are the store's view of the
+ *                      user; false only for a user a store knows but cannot describe without a
+ *                      password (a web service's {@code lookup}): their roles and attributes are
+ *                      then empty, and a refresh keeps those given at login
  */
 public record AuthenticatedUser(
         String username,
@@ -20,11 +24,29 @@ public record AuthenticatedUser(
         String store,
         Set<String> roles,
         Map<String, String> attributes,
-        String pinnedSubject) {
+        String pinnedSubject,
+        boolean described) {
 
     public AuthenticatedUser(String username, String organization, String store, Set<String> roles,
                              Map<String, String> attributes) {
         this(username, organization, store, roles, attributes, null);
+    }
+
+    public AuthenticatedUser(String username, String organization, String store, Set<String> roles,
+                             Map<String, String> attributes, String pinnedSubject) {
+        this(username, organization, store, roles, attributes, pinnedSubject, true);
+    }
+
+    /** A user a store knows but cannot describe now: no roles, no attributes, {@code described} false. */
+    public static AuthenticatedUser undescribed(String username, String organization, String store,
+                                                String pinnedSubject) {
+        return new AuthenticatedUser(username, organization, store, Set.of(), Map.of(), pinnedSubject, false);
+    }
+
+    /** The same user with these roles and attributes, as their store described them (at login). */
+    public AuthenticatedUser describedAs(Set<String> roles, Map<String, String> attributes) {
+        return new AuthenticatedUser(username, organization, store, Set.copyOf(roles), Map.copyOf(attributes),
+                pinnedSubject, true);
     }
 
     public String qualifiedName() {

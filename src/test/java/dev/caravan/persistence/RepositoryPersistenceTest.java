@@ -148,6 +148,25 @@ class RepositoryPersistenceTest extends CaravanTestBase {
     }
 
     @Test
+    void theRolesAndClaimsKeptAtLoginTravelUnchangedThroughEveryRotation() {
+        Fixtures.World world = fixtures.world("http://127.0.0.1:9/");
+        var atLogin = new RefreshTokens.LoginClaims(Set.of("travel, europe", "admins"),
+                java.util.Map.of("email", "max@example.com", "name", "Max \"M\u00fcller\" \u2028"));
+        String token = refreshTokens.issue(UUID.randomUUID().toString(), world.application().id(), "max@o",
+                world.organization().name(), "max", "default", atLogin);
+
+        RefreshTokens.Rotated first = rotate(token, world);
+        RefreshTokens.Rotated second = rotate(first.successor(), world);
+
+        assertThat(first.grant().atLogin()).isEqualTo(atLogin);
+        assertThat(second.grant().atLogin()).isEqualTo(atLogin);
+        assertThat(refreshTokens.peek(second.successor()).orElseThrow().atLogin()).isEqualTo(atLogin);
+        String untouched = refreshTokens.issue(UUID.randomUUID().toString(), world.application().id(), "u@o",
+                world.organization().name(), "u", "default");
+        assertThat(rotate(untouched, world).grant().atLogin()).as("nothing kept, nothing made up").isNull();
+    }
+
+    @Test
     void aRotationWhoseAnswerWasLostIsRetriedWithTheSameTokenAndItsUnusedSuccessorIsSpent() {
         Fixtures.World world = fixtures.world("http://127.0.0.1:9/");
         String family = UUID.randomUUID().toString();

@@ -22,8 +22,10 @@ import org.springframework.test.context.TestPropertySource;
 @Import(Fixtures.class)
 @TestPropertySource(properties = {
         "spring.datasource.url=jdbc:h2:mem:caravan_test;DB_CLOSE_DELAY=-1",
-        // every test client is 127.0.0.1: the per-address limit is tested in its own context
-        "caravan.token.max-failures-per-address=1000000"})
+        // every test client is 127.0.0.1: the per-address limits are tested on their own
+        // (LoginThrottleEndToEndTest, TrafficLimitsTest)
+        "caravan.token.max-failures-per-address=1000000",
+        "caravan.traffic.max-connections-per-client=100000"})
 public abstract class CaravanTestBase {
     public static final String ADMIN_USER = "admin";
     public static final String ADMIN_PASSWORD = "test-admin-Secret-1";

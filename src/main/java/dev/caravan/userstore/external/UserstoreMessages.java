@@ -18,7 +18,8 @@ import java.util.Set;
  * {@code verify}; it travels only in a non-persistent message that expires with the caller's
  * timeout. A reply carries the outcome and, when accepted, the user as the store names them
  * (its case rule applied), their pinned subject if the store pins one, their roles and
- * attributes; never the password.
+ * attributes, and {@code "described": false} for a user the store knows but cannot describe
+ * without a password (a web service's lookup); never the password.
  */
 public final class UserstoreMessages {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -123,6 +124,10 @@ public final class UserstoreMessages {
             u.put("pinnedSubject", user.pinnedSubject());
         }
         u.put("store", user.store());
+        if (!user.described()) {
+            // written only when false: a reply without it (an older agent's) is a described user
+            u.put("described", false);
+        }
         user.roles().forEach(u.putArray("roles")::add);
         ObjectNode attributes = u.putObject("attributes");
         user.attributes().forEach(attributes::put);
@@ -179,7 +184,9 @@ public final class UserstoreMessages {
         Set<String> roles = new LinkedHashSet<>();
         Map<String, String> attributes = new LinkedHashMap<>();
         String store = "external";
+        boolean described = true;
         if (user != null && user.isObject()) {
+            described = !user.path("described").isBoolean() || user.get("described").asBoolean();
             if (user.path("roles").isArray()) {
                 user.get("roles").forEach(r -> {
                     if (r.isTextual()) {
@@ -197,6 +204,9 @@ public final class UserstoreMessages {
             }
         }
         // always the caller's organization, and the name checked above: a reply cannot rename the user
+        if (!described) {
+            return AuthenticatedUser.undescribed(username, organization, store, pinned);
+        }
         return new AuthenticatedUser(username, organization, store, Set.copyOf(roles), Map.copyOf(attributes), pinned);
     }
 }

@@ -355,14 +355,16 @@ public final class WebServiceUserStore implements ExternalUserStore {
     /**
      * A web service cannot be asked about a user without a password: a refresh for one of its users
      * relies on the refresh token family (revoked on reuse, on logout and when the organization's
-     * store is replaced), so every syntactically valid username is taken as still present.
+     * store is replaced), so every syntactically valid username is taken as still present, and
+     * {@link AuthenticatedUser#undescribed undescribed}: the service cannot say their roles and
+     * claims now, so a refresh keeps those the service gave at login.
      */
     @Override
     public Optional<AuthenticatedUser> lookup(String org, String username) {
         if (username == null || username.isBlank()) {
             return Optional.empty();
         }
-        return Optional.of(new AuthenticatedUser(name(username), organization, "webservice", Set.of(), Map.of()));
+        return Optional.of(AuthenticatedUser.undescribed(name(username), organization, "webservice", null));
     }
 
     /**

@@ -34,6 +34,23 @@ class UserstoreMessagesTest {
     }
 
     @Test
+    void aLookupReplySaysWhenTheStoreKnowsTheUserButCannotDescribeThem() {
+        var undescribed = AuthenticatedUser.undescribed("max", "acme", "webservice", null);
+        var parsed = UserstoreMessages.parseReply(UserstoreMessages.lookupReply(java.util.Optional.of(undescribed)),
+                "acme", "max");
+        AuthenticatedUser back = ((Verification.Accepted) parsed).user();
+        assertThat(back.described()).isFalse();
+        assertThat(back.roles()).isEmpty();
+        assertThat(back.attributes()).isEmpty();
+
+        var described = new AuthenticatedUser("lee", "acme", "ldap", Set.of("staff"), Map.of());
+        String reply = UserstoreMessages.lookupReply(java.util.Optional.of(described));
+        assertThat(reply).doesNotContain("described");
+        assertThat(((Verification.Accepted) UserstoreMessages.parseReply(reply, "acme", "lee")).user().described())
+                .as("a reply without the flag, as an older agent sends it, is a described user").isTrue();
+    }
+
+    @Test
     void replyCannotRenameTheUser() {
         String reply = "{\"outcome\":\"accepted\",\"user\":{\"username\":\"admin\",\"roles\":[]}}";
         var parsed = (Verification.Accepted) UserstoreMessages.parseReply(reply, "acme", "jane");
