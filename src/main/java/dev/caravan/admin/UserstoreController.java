@@ -3,10 +3,9 @@ package dev.caravan.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravan.registry.Organization;
-import dev.caravan.userstore.external.ConnectionCheck;
-import dev.caravan.userstore.external.ExternalUserStore;
-import dev.caravan.userstore.external.ExternalUserStoreFactory;
-import dev.caravan.userstore.external.InvalidStoreDefinitionException;
+import dev.caravan.userstore.ConnectionCheck;
+import dev.caravan.userstore.ExternalUserStore;
+import dev.caravan.userstore.InvalidStoreDefinitionException;
 import dev.caravan.userstore.external.SecondaryStoreDefinition;
 import dev.caravan.userstore.external.SecondaryStoreRepository;
 import dev.caravan.userstore.external.StoreDefinitions;
@@ -39,12 +38,13 @@ class UserstoreController {
     }
 
     private final SecondaryStoreRepository repository;
-    private final ExternalUserStoreFactory factory;
+    private final StoreDefinitions definitions;
     private final AdminLookups lookups;
 
-    UserstoreController(SecondaryStoreRepository repository, ExternalUserStoreFactory factory, AdminLookups lookups) {
+    UserstoreController(SecondaryStoreRepository repository, StoreDefinitions definitions,
+            AdminLookups lookups) {
         this.repository = repository;
-        this.factory = factory;
+        this.definitions = definitions;
         this.lookups = lookups;
     }
 
@@ -56,7 +56,7 @@ class UserstoreController {
     @GetMapping
     ObjectNode get(@PathVariable String org) {
         lookups.organization(org);
-        return StoreDefinitions.redacted(stored(org));
+        return definitions.redacted(stored(org));
     }
 
     @AdminOnly
@@ -66,9 +66,9 @@ class UserstoreController {
         Optional<SecondaryStoreDefinition> previous = repository.find(org);
         SecondaryStoreDefinition definition;
         try {
-            definition = StoreDefinitions.parse(organization.name(), body, previous);
+            definition = definitions.parse(organization.name(), body, previous);
             if (definition.mode() == SecondaryStoreDefinition.Mode.LOCAL) {
-                factory.create(definition).close(); // the store's own checks (template, trust store)
+                definitions.create(definition).close(); // the store's own checks (template, trust store)
             }
         } catch (InvalidStoreDefinitionException e) {
             throw AdminError.invalid(e.field().isEmpty() ? "body" : e.field(), e.getMessage());
@@ -76,7 +76,7 @@ class UserstoreController {
             throw AdminError.invalid(definitionField(e.getMessage()), e.getMessage());
         }
         repository.save(organization.id(), definition);
-        ObjectNode answer = StoreDefinitions.redacted(stored(org));
+        ObjectNode answer = definitions.redacted(stored(org));
         return previous.isPresent() ? ResponseEntity.ok(answer)
                 : ResponseEntity.created(AdminLookups.location("organizations", org, "userstore")).body(answer);
     }
@@ -108,7 +108,7 @@ class UserstoreController {
         }
         String username = probe == null ? null : probe.username();
         char[] password = probe == null || probe.password() == null ? null : probe.password().toCharArray();
-        try (ExternalUserStore store = factory.create(definition)) {
+        try (ExternalUserStore store = definitions.create(definition)) {
             return ResponseEntity.ok(store.testConnection(username, password));
         }
     }

@@ -50,15 +50,6 @@ public record CaravanProperties(
             @DefaultValue("10s") @NotNull Duration headerReadTimeout,
             @DefaultValue("30s") @NotNull Duration bodyReadTimeout,
             @DefaultValue("256") @Min(1) int maxBlockingInFlight) {
-
-        /** The limits of the traffic port ({@code body-memory-budget} 0: an eighth of the heap). */
-        public dev.caravan.http.TrafficLimits limits() {
-            return new dev.caravan.http.TrafficLimits(bodyMemoryThreshold,
-                    bodyMemoryBudget > 0 ? bodyMemoryBudget : dev.caravan.http.TrafficLimits.defaultBodyMemoryBudget(),
-                    java.nio.file.Path.of(bodySpillDirectory.isBlank() ? System.getProperty("java.io.tmpdir")
-                            : bodySpillDirectory),
-                    maxConnectionsPerClient, maxConnections, headerReadTimeout, bodyReadTimeout, maxBlockingInFlight);
-        }
     }
 
     /** The Token API: issuer, audience, lifetimes and input limits. */

@@ -86,15 +86,15 @@ public class DemoData implements dev.caravan.registry.OrganizationSeed {
                 DemoDirectory.SERVICE_PASSWORD, DemoDirectory.PEOPLE, "(uid={0})", DemoDirectory.GROUPS,
                 "(member={0})", "cn", Map.of("email", "mail", "givenname", "givenName"), Map.of(), 4,
                 Duration.ofSeconds(3), Duration.ofSeconds(5), null, null);
-        return new SecondaryStoreDefinition(ORGANIZATION, SecondaryStoreDefinition.Kind.LDAP,
-                SecondaryStoreDefinition.Mode.LOCAL, ldap, null, Duration.ofSeconds(5), 4, 16, 5, Duration.ofSeconds(30));
+        return new SecondaryStoreDefinition(ORGANIZATION, "ldap",
+                SecondaryStoreDefinition.Mode.LOCAL, ldap, Duration.ofSeconds(5), 4, 16, 5, Duration.ofSeconds(30));
     }
 
     private static SecondaryStoreDefinition authServiceStore(int port) {
         WebServiceSettings service = new WebServiceSettings("http://127.0.0.1:" + port + DemoAuthService.PATH,
                 DemoAuthService.GATEWAY_USER, DemoAuthService.GATEWAY_PASSWORD, null, null, null,
                 Duration.ofSeconds(3), null, null);
-        return new SecondaryStoreDefinition(SECOND_ORGANIZATION, SecondaryStoreDefinition.Kind.WEBSERVICE,
-                SecondaryStoreDefinition.Mode.LOCAL, null, service, Duration.ofSeconds(5), 4, 16, 5, Duration.ofSeconds(30));
+        return new SecondaryStoreDefinition(SECOND_ORGANIZATION, "webservice",
+                SecondaryStoreDefinition.Mode.LOCAL, service, Duration.ofSeconds(5), 4, 16, 5, Duration.ofSeconds(30));
     }
 }

@@ -1,5 +1,6 @@
 package dev.caravan.http;
 
+import dev.caravan.config.CaravanProperties;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -46,6 +47,16 @@ public record TrafficLimits(long bodyMemoryThreshold, long bodyMemoryBudget, Pat
     }
 
     /** The defaults: see the README's settings table. */
+    /** The limits the {@code caravan.traffic.*} settings give ({@code body-memory-budget} 0: an eighth of the heap). */
+    public static TrafficLimits of(CaravanProperties.Traffic traffic) {
+        return new TrafficLimits(traffic.bodyMemoryThreshold(),
+                traffic.bodyMemoryBudget() > 0 ? traffic.bodyMemoryBudget() : defaultBodyMemoryBudget(),
+                Path.of(traffic.bodySpillDirectory().isBlank() ? System.getProperty("java.io.tmpdir")
+                        : traffic.bodySpillDirectory()),
+                traffic.maxConnectionsPerClient(), traffic.maxConnections(), traffic.headerReadTimeout(),
+                traffic.bodyReadTimeout(), traffic.maxBlockingInFlight());
+    }
+
     public static TrafficLimits defaults() {
         return new TrafficLimits(DEFAULT_BODY_MEMORY_THRESHOLD, defaultBodyMemoryBudget(),
                 Path.of(System.getProperty("java.io.tmpdir")), 256, 20_000, Duration.ofSeconds(10),

@@ -41,7 +41,7 @@ public class TrafficServerConfiguration {
     public TrafficServer trafficServer(Vertx caravanVertx, CaravanProperties properties) {
         CaravanProperties.Traffic traffic = properties.traffic();
         return new TrafficServer(caravanVertx, traffic.host(), traffic.port(), traffic.idleTimeoutSeconds(),
-                eventLoops(properties), traffic.batchFlushes(), traffic.shutdownGrace(), traffic.limits());
+                eventLoops(properties), traffic.batchFlushes(), traffic.shutdownGrace(), TrafficLimits.of(traffic));
     }
 
     /** Registered under the URI scheme the routes use: {@code caravan-http:}. */

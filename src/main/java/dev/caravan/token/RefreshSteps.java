@@ -2,7 +2,7 @@ package dev.caravan.token;
 
 import dev.caravan.userstore.UserStore;
 import dev.caravan.userstore.external.RemoteUserStore;
-import dev.caravan.userstore.external.StoreUnavailableException;
+import dev.caravan.userstore.StoreUnavailableException;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.AsyncCallback;

@@ -5,7 +5,7 @@ import dev.caravan.userstore.AuthenticatedUser;
 import dev.caravan.userstore.EndUserAuthenticator;
 import dev.caravan.userstore.PrimaryUser;
 import dev.caravan.userstore.UserStore;
-import dev.caravan.userstore.external.StoreUnavailableException;
+import dev.caravan.userstore.StoreUnavailableException;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
 

@@ -30,7 +30,7 @@ public class EndUserAuthenticator {
      * Whether a user who logged in before may still get tokens (refresh): an enabled user of the
      * primary store, or a user the organization's secondary store still knows. No password is checked.
      *
-     * @throws dev.caravan.userstore.external.StoreUnavailableException if the secondary store
+     * @throws dev.caravan.userstore.StoreUnavailableException if the secondary store
      *         cannot answer: that is not "the user is gone"
      */
     public boolean isActive(String organization, String username) {

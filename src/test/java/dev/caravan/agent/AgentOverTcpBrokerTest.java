@@ -65,8 +65,8 @@ class AgentOverTcpBrokerTest extends CaravanTestBase {
     void agentServesTheDirectoryTheGatewayCannotReach() {
         Fixtures.World world = fixtures.world("http://127.0.0.1:9");
         String org = world.organization().name();
-        stores.save(world.organization().id(), new SecondaryStoreDefinition(org, SecondaryStoreDefinition.Kind.LDAP,
-                SecondaryStoreDefinition.Mode.AGENT, null, null, Duration.ofSeconds(3), 2, 8, 50, Duration.ofSeconds(1)));
+        stores.save(world.organization().id(), new SecondaryStoreDefinition(org, "ldap",
+                SecondaryStoreDefinition.Mode.AGENT, null, Duration.ofSeconds(3), 2, 8, 50, Duration.ofSeconds(1)));
 
         Http.Response beforeAgent = login(world, USER_PASSWORD);
         assertThat(beforeAgent.status()).as("nobody serves the queue yet").isEqualTo(503);
@@ -87,8 +87,8 @@ class AgentOverTcpBrokerTest extends CaravanTestBase {
     void theAgentsCaseRuleAndPinnedSubjectReachTheGatewaysTokens() throws Exception {
         Fixtures.World world = fixtures.world("http://127.0.0.1:9");
         String org = world.organization().name();
-        stores.save(world.organization().id(), new SecondaryStoreDefinition(org, SecondaryStoreDefinition.Kind.LDAP,
-                SecondaryStoreDefinition.Mode.AGENT, null, null, Duration.ofSeconds(3), 2, 8, 50, Duration.ofSeconds(1)));
+        stores.save(world.organization().id(), new SecondaryStoreDefinition(org, "ldap",
+                SecondaryStoreDefinition.Mode.AGENT, null, Duration.ofSeconds(3), 2, 8, 50, Duration.ofSeconds(1)));
 
         try (ConfigurableApplicationContext agent = directory.startAgent(org, "tcp://127.0.0.1:" + BROKER_PORT,
                 "caravan", BROKER_PASSWORD, "subject-attribute=entryUUID")) {
@@ -107,8 +107,8 @@ class AgentOverTcpBrokerTest extends CaravanTestBase {
     void agentWithWrongBrokerPasswordIsNotLetIn() {
         Fixtures.World world = fixtures.world("http://127.0.0.1:9");
         String org = world.organization().name();
-        stores.save(world.organization().id(), new SecondaryStoreDefinition(org, SecondaryStoreDefinition.Kind.LDAP,
-                SecondaryStoreDefinition.Mode.AGENT, null, null, Duration.ofSeconds(2), 2, 8, 50, Duration.ofSeconds(1)));
+        stores.save(world.organization().id(), new SecondaryStoreDefinition(org, "ldap",
+                SecondaryStoreDefinition.Mode.AGENT, null, Duration.ofSeconds(2), 2, 8, 50, Duration.ofSeconds(1)));
         ConfigurableApplicationContext agent = null;
         try {
             agent = startAgent(org, "not-the-broker-password");
@@ -130,7 +130,7 @@ class AgentOverTcpBrokerTest extends CaravanTestBase {
         Fixtures.World other = fixtures.world("http://127.0.0.1:9");
         for (Fixtures.World w : java.util.List.of(world, other)) {
             stores.save(w.organization().id(), new SecondaryStoreDefinition(w.organization().name(),
-                    SecondaryStoreDefinition.Kind.LDAP, SecondaryStoreDefinition.Mode.AGENT, null, null,
+                    "ldap", SecondaryStoreDefinition.Mode.AGENT, null,
                     Duration.ofSeconds(3), 2, 8, 50, Duration.ofSeconds(1)));
         }
 

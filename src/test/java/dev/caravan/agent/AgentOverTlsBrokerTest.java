@@ -61,7 +61,7 @@ class AgentOverTlsBrokerTest extends CaravanTestBase {
     private Fixtures.World agentWorld() {
         Fixtures.World world = fixtures.world("http://127.0.0.1:9");
         stores.save(world.organization().id(), new SecondaryStoreDefinition(world.organization().name(),
-                SecondaryStoreDefinition.Kind.LDAP, SecondaryStoreDefinition.Mode.AGENT, null, null,
+                "ldap", SecondaryStoreDefinition.Mode.AGENT, null,
                 Duration.ofSeconds(3), 2, 8, 50, Duration.ofSeconds(1)));
         return world;
     }

@@ -104,9 +104,8 @@ class GracefulShutdownTest {
             String org = world.organization().name();
             // the organization's end users outside the primary store are checked by a slow web service
             gateway.getBean(SecondaryStoreRepository.class).save(world.organization().id(),
-                    new SecondaryStoreDefinition(org, SecondaryStoreDefinition.Kind.WEBSERVICE,
-                            SecondaryStoreDefinition.Mode.LOCAL, null,
-                            new WebServiceSettings(authService.baseUrl() + "/auth", null, null, null, null, null,
+                    new SecondaryStoreDefinition(org, "webservice",
+                            SecondaryStoreDefinition.Mode.LOCAL, new WebServiceSettings(authService.baseUrl() + "/auth", null, null, null, null, null,
                                     Duration.ofSeconds(10), null, null),
                             Duration.ofSeconds(10), 2, 8, 5, Duration.ofSeconds(1)));
             Http.Response token = passwordGrant(base + "/oauth2/token", world, world.endUser().username(),

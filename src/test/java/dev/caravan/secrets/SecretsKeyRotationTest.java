@@ -10,6 +10,9 @@ import dev.caravan.registry.OrganizationRepository;
 import dev.caravan.testsupport.MediatorRig;
 import dev.caravan.userstore.external.SecondaryStoreDefinition;
 import dev.caravan.userstore.external.SecondaryStoreRepository;
+import dev.caravan.userstore.external.StoreDefinitions;
+import dev.caravan.userstore.ldap.LdapKind;
+import dev.caravan.userstore.webservice.WebServiceKind;
 import dev.caravan.userstore.webservice.WebServiceSettings;
 import java.time.Clock;
 import java.time.Duration;
@@ -68,7 +71,8 @@ class SecretsKeyRotationTest {
         Node(boolean resealOnStart, String current, String... previous) {
             SecretsProperties properties = new SecretsProperties(current, "unused", false, List.of(previous), resealOnStart);
             box = new SecretBox(properties);
-            userstores = new SecondaryStoreRepository(jdbc, box, event -> { });
+            userstores = new SecondaryStoreRepository(jdbc, box, event -> { },
+                    new StoreDefinitions(List.of(new LdapKind(), new WebServiceKind())));
             SigningKeyRepository keyRows = new SigningKeyRepository(jdbc, box);
             signingKeys = new SigningKeys(keyRows, MediatorRig.properties(Map.of()), SigningKeyProperties.defaults(), true,
                     Clock.systemUTC());
@@ -77,7 +81,7 @@ class SecretsKeyRotationTest {
         }
 
         String servicePassword(String organization) {
-            return userstores.find(organization).orElseThrow().webService().password();
+            return userstores.find(organization).orElseThrow().settings(WebServiceSettings.class).password();
         }
 
         String kid() throws Exception {
@@ -88,8 +92,8 @@ class SecretsKeyRotationTest {
     private String organizationWithStore(Node writer) {
         String name = "org_" + UUID.randomUUID().toString().substring(0, 8);
         String id = organizations.create(name, name).id();
-        writer.userstores.save(id, new SecondaryStoreDefinition(name, SecondaryStoreDefinition.Kind.WEBSERVICE,
-                SecondaryStoreDefinition.Mode.LOCAL, null, new WebServiceSettings("https://auth.example/check", "gateway",
+        writer.userstores.save(id, new SecondaryStoreDefinition(name, "webservice",
+                SecondaryStoreDefinition.Mode.LOCAL, new WebServiceSettings("https://auth.example/check", "gateway",
                         SERVICE_PASSWORD, null, null, null, Duration.ofSeconds(3), null, null),
                 Duration.ofSeconds(3), 2, 8, 5, Duration.ofSeconds(30)));
         return name;

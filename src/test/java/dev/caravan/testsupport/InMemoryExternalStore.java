@@ -1,9 +1,9 @@
 package dev.caravan.testsupport;
 
 import dev.caravan.userstore.AuthenticatedUser;
+import dev.caravan.userstore.ConnectionCheck;
+import dev.caravan.userstore.ExternalUserStore;
 import dev.caravan.userstore.Verification;
-import dev.caravan.userstore.external.ConnectionCheck;
-import dev.caravan.userstore.external.ExternalUserStore;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;

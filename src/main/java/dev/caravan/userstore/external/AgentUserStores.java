@@ -18,9 +18,9 @@ public class AgentUserStores implements SmartInitializingSingleton {
 
     private final UserstoreSettings settings;
     private final ServedUserStores served;
-    private final ExternalUserStoreFactory factory;
+    private final StoreDefinitions factory;
 
-    public AgentUserStores(UserstoreSettings settings, ServedUserStores served, ExternalUserStoreFactory factory) {
+    public AgentUserStores(UserstoreSettings settings, ServedUserStores served, StoreDefinitions factory) {
         this.settings = settings;
         this.served = served;
         this.factory = factory;

@@ -1,5 +1,6 @@
 package dev.caravan.userstore.external;
 
+import dev.caravan.userstore.StoreUnavailableException;
 import dev.caravan.userstore.AuthenticatedUser;
 import dev.caravan.userstore.UserStore;
 import dev.caravan.userstore.Verification;

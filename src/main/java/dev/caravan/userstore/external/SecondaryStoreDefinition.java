@@ -1,15 +1,15 @@
 package dev.caravan.userstore.external;
 
-import dev.caravan.userstore.ldap.LdapSettings;
-import dev.caravan.userstore.webservice.WebServiceSettings;
 import java.time.Duration;
 
 /**
- * An organization's secondary userstore: what it is ({@code ldap} or {@code webservice}), who
- * serves its verification queue ({@code local}: this gateway; {@code agent}: an agent behind the
- * organization's firewall, which holds the connection settings itself), and the isolation
- * limits the gateway applies to it.
+ * An organization's secondary userstore: its kind (the name of a
+ * {@link dev.caravan.userstore.UserStoreKind}, e.g. {@code ldap} or {@code webservice}) and that
+ * kind's settings, who serves its verification queue ({@code local}: this gateway; {@code agent}:
+ * an agent behind the organization's firewall, which holds the connection settings itself), and
+ * the isolation limits the gateway applies to it.
  *
+ * @param settings         the kind's settings (null for an agent-served store given without them)
  * @param timeout          how long a login waits for the store's answer
  * @param consumers        verification routes' concurrent consumers (local mode)
  * @param maxInFlight      checks allowed to wait at once; more are answered 503 at once
@@ -18,17 +18,19 @@ import java.time.Duration;
  */
 public record SecondaryStoreDefinition(
         String organization,
-        Kind kind,
+        String kind,
         Mode mode,
-        LdapSettings ldap,
-        WebServiceSettings webService,
+        Object settings,
         Duration timeout,
         int consumers,
         int maxInFlight,
         int failureThreshold,
         Duration openDuration) {
 
-    public enum Kind { LDAP, WEBSERVICE }
-
     public enum Mode { LOCAL, AGENT }
+
+    /** The settings if they are of this type, else null. */
+    public <S> S settings(Class<S> type) {
+        return type.isInstance(settings) ? type.cast(settings) : null;
+    }
 }

@@ -34,11 +34,14 @@ public class SecondaryStoreRepository implements SealedValues {
     private final JdbcClient jdbc;
     private final SecretBox secrets;
     private final ApplicationEventPublisher events;
+    private final StoreDefinitions definitions;
 
-    public SecondaryStoreRepository(JdbcClient jdbc, SecretBox secrets, ApplicationEventPublisher events) {
+    public SecondaryStoreRepository(JdbcClient jdbc, SecretBox secrets, ApplicationEventPublisher events,
+            StoreDefinitions definitions) {
         this.jdbc = jdbc;
         this.secrets = secrets;
         this.events = events;
+        this.definitions = definitions;
     }
 
     private static String context(String organization, String field) {
@@ -46,16 +49,16 @@ public class SecondaryStoreRepository implements SealedValues {
     }
 
     public void save(String organizationId, SecondaryStoreDefinition definition) {
-        String document = StoreDefinitions.write(definition,
+        String document = definitions.write(definition,
                 (field, value) -> secrets.seal(value, context(definition.organization(), field))).toString();
         int updated = jdbc.sql("update secondary_userstore set kind = ?, mode = ?, definition = ?, updated_at = ?"
                         + " where organization_id = ?")
-                .params(lower(definition.kind()), lower(definition.mode()), document, Db.ts(Instant.now()), organizationId)
+                .params(definition.kind(), lower(definition.mode()), document, Db.ts(Instant.now()), organizationId)
                 .update();
         if (updated == 0) {
             jdbc.sql("insert into secondary_userstore(organization_id, kind, mode, definition, updated_at)"
                             + " values (?, ?, ?, ?, ?)")
-                    .params(organizationId, lower(definition.kind()), lower(definition.mode()), document,
+                    .params(organizationId, definition.kind(), lower(definition.mode()), document,
                             Db.ts(Instant.now()))
                     .update();
         }
@@ -101,11 +104,11 @@ public class SecondaryStoreRepository implements SealedValues {
     }
 
     /** The sealed values of a stored document by field ({@code ldap.bindPassword}), as stored. */
-    private static Map<String, String> sealedFields(Stored row) throws java.io.IOException {
+    private Map<String, String> sealedFields(Stored row) throws java.io.IOException {
         Map<String, String> fields = new LinkedHashMap<>();
-        SecondaryStoreDefinition sealed = StoreDefinitions.parse(row.organization(), JSON.readTree(row.document()),
+        SecondaryStoreDefinition sealed = definitions.parse(row.organization(), JSON.readTree(row.document()),
                 Optional.empty());
-        StoreDefinitions.mapSecrets(sealed, (field, value) -> {
+        definitions.mapSecrets(sealed, (field, value) -> {
             fields.put(field, value);
             return value;
         });
@@ -192,8 +195,8 @@ public class SecondaryStoreRepository implements SealedValues {
 
     private SecondaryStoreDefinition read(String organization, String document) {
         try {
-            SecondaryStoreDefinition sealed = StoreDefinitions.parseStored(organization, JSON.readTree(document));
-            return StoreDefinitions.mapSecrets(sealed, (field, value) -> secrets.open(value, context(organization, field)));
+            SecondaryStoreDefinition sealed = definitions.parseStored(organization, JSON.readTree(document));
+            return definitions.mapSecrets(sealed, (field, value) -> secrets.open(value, context(organization, field)));
         } catch (java.io.IOException e) {
             throw new IllegalStateException("the stored userstore of '" + organization + "' is not JSON");
         }

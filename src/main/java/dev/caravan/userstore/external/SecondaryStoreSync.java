@@ -24,13 +24,13 @@ public class SecondaryStoreSync implements SmartInitializingSingleton {
     private final SecondaryStoreRepository repository;
     private final ExternalSecondaryUserStores asked;
     private final ServedUserStores served;
-    private final ExternalUserStoreFactory factory;
+    private final StoreDefinitions factory;
     private List<SecondaryStoreDefinition> current = List.of();
     /** Organizations this class bound: it never unbinds what someone else bound. */
     private final Set<String> managed = new HashSet<>();
 
     public SecondaryStoreSync(SecondaryStoreRepository repository, ExternalSecondaryUserStores asked,
-            ServedUserStores served, ExternalUserStoreFactory factory, UserstoreBootstrap bootstrapFirst) {
+            ServedUserStores served, StoreDefinitions factory, UserstoreBootstrap bootstrapFirst) {
         this.repository = repository;
         this.asked = asked;
         this.served = served;

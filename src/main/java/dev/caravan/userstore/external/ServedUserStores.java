@@ -1,5 +1,6 @@
 package dev.caravan.userstore.external;
 
+import dev.caravan.userstore.ExternalUserStore;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;

@@ -2,7 +2,10 @@ package dev.caravan.userstore.external;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.util.List;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.caravan.userstore.InvalidStoreDefinitionException;
+import dev.caravan.userstore.UserStoreKind;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -12,6 +15,10 @@ import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
 import org.springframework.boot.context.properties.bind.handler.NoUnboundElementsBindHandler;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -21,19 +28,62 @@ import org.springframework.core.env.Environment;
  * the admin API's documents. In the gateway they seed the database once per organization (an
  * admin's later change is never overwritten); in an agent they are the stores it serves.
  * Secrets may be {@code ${ENV_VAR}} placeholders. A key that is not a setting (a misspelt
- * {@code timout}, {@code ldap.bind-dnn}) stops start-up, naming the key.
+ * {@code timout}, {@code ldap.bind-dnn}) stops start-up, naming the key. Each kind's settings
+ * ({@code ldap.*}, {@code web-service.*}) bind to its {@link UserStoreKind#propertiesType()}.
  */
-public record UserstoreSettings(Map<String, Store> userstores) {
+public final class UserstoreSettings {
     static final String PREFIX = "caravan.userstores";
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .setSerializationInclusion(JsonInclude.Include.NON_NULL);
+    private final Map<String, ObjectNode> stores;
+    private final StoreDefinitions definitions;
+
+    UserstoreSettings(Map<String, ObjectNode> stores, StoreDefinitions definitions) {
+        this.stores = stores;
+        this.definitions = definitions;
+    }
 
     /** Binds {@code caravan.userstores}, refusing every key under it that binds to no setting. */
-    public static UserstoreSettings bind(Environment environment) {
+    public static UserstoreSettings bind(Environment environment, StoreDefinitions definitions) {
+        Binder binder = Binder.get(environment);
         try {
-            Map<String, Store> stores = Binder.get(environment)
-                    .bind(PREFIX, Bindable.mapOf(String.class, Store.class),
-                            new NoUnboundElementsBindHandler(BindHandler.DEFAULT))
+            // one handler for every bind, so the last (the common fields) knows the kinds' keys as bound
+            NoUnboundElementsBindHandler strict = new NoUnboundElementsBindHandler(BindHandler.DEFAULT);
+            Map<String, ObjectNode> documents = new LinkedHashMap<>();
+            // each kind's settings bind under the names the sources use, whatever characters the organization's has
+            Map<ConfigurationPropertyName, UserStoreKind<?>> blocks = new LinkedHashMap<>();
+            Map<ConfigurationPropertyName, String> organizations = new LinkedHashMap<>();
+            ConfigurationPropertyName prefix = ConfigurationPropertyName.of(PREFIX);
+            int depth = prefix.getNumberOfElements();
+            for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
+                if (!(source instanceof IterableConfigurationPropertySource iterable)) {
+                    continue;
+                }
+                iterable.stream().filter(name -> prefix.isAncestorOf(name) && name.getNumberOfElements() > depth + 2)
+                        .forEach(name -> {
+                            String field = name.getElement(depth + 1, ConfigurationPropertyName.Form.UNIFORM);
+                            for (UserStoreKind<?> kind : definitions.kinds()) {
+                                if (ConfigurationPropertyName.adapt(kind.settingsField(), '.')
+                                        .getElement(0, ConfigurationPropertyName.Form.UNIFORM).equals(field)) {
+                                    ConfigurationPropertyName block = name.chop(depth + 2);
+                                    blocks.putIfAbsent(block, kind);
+                                    organizations.putIfAbsent(block,
+                                            name.getElement(depth, ConfigurationPropertyName.Form.ORIGINAL));
+                                }
+                            }
+                        });
+            }
+            blocks.forEach((block, kind) -> binder.bind(block, Bindable.of(kind.propertiesType()), strict)
+                    .ifBound(settings -> documents.computeIfAbsent(organizations.get(block), o -> JSON.createObjectNode())
+                            .set(kind.settingsField(), JSON.valueToTree(settings))));
+            Map<String, Store> stores = binder.bind(PREFIX, Bindable.mapOf(String.class, Store.class), strict)
                     .orElse(Map.of());
-            return new UserstoreSettings(stores);
+            stores.forEach((organization, store) -> {
+                ObjectNode document = JSON.valueToTree(store);
+                document.setAll(documents.getOrDefault(organization, JSON.createObjectNode()));
+                documents.put(organization, document);
+            });
+            return new UserstoreSettings(documents, definitions);
         } catch (BindException e) {
             for (Throwable cause = e; cause != null; cause = cause.getCause()) {
                 if (cause instanceof UnboundConfigurationPropertiesException unbound) {
@@ -51,52 +101,29 @@ public record UserstoreSettings(Map<String, Store> userstores) {
     @Configuration(proxyBeanMethods = false)
     static class Binding {
         @Bean
-        UserstoreSettings userstoreSettings(Environment environment) {
-            return bind(environment);
+        UserstoreSettings userstoreSettings(Environment environment, StoreDefinitions definitions) {
+            return bind(environment, definitions);
         }
     }
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .setSerializationInclusion(JsonInclude.Include.NON_NULL);
 
-    public Map<String, Store> stores() {
-        return userstores == null ? Map.of() : userstores;
+    /** The declared stores' documents by organization. */
+    public Map<String, ObjectNode> stores() {
+        return stores;
     }
 
     /** The definition of one entry; an error names its key, e.g. {@code caravan.userstores.acme.ldap.urls}. */
     public SecondaryStoreDefinition definition(String organization) {
         try {
-            return StoreDefinitions.parse(organization, JSON.valueToTree(stores().get(organization)), Optional.empty());
+            return definitions.parse(organization, stores().get(organization), Optional.empty());
         } catch (InvalidStoreDefinitionException e) {
             throw new IllegalStateException("caravan.userstores." + organization
                     + (e.field().isEmpty() ? "" : "." + e.field()) + ": " + e.getMessage());
         }
     }
 
+    /** The fields every definition has, whatever its kind. */
     public record Store(String kind, String mode, String timeout, Integer consumers, Integer maxInFlight,
-                        Breaker circuitBreaker, Ldap ldap, WebService webService) {}
+                        Breaker circuitBreaker) {}
 
     public record Breaker(Integer failureThreshold, String openDuration) {}
-
-    public record Ldap(List<String> urls, Boolean startTls, String bindDn, String bindPassword, String userSearchBase,
-                       String userFilter, String groupSearchBase, String groupFilter, String groupNameAttribute,
-                       Map<String, String> claimAttributes, Map<String, String> roleMappings, Integer poolSize,
-                       String connectTimeout, String responseTimeout, String trustStorePath,
-                       String trustStorePassword, Boolean caseSensitive, String subjectAttribute,
-                       Integer bindPoolSize, String maxConnectionAge, String healthCheckInterval,
-                       Integer groupPageSize, Integer maxRoles, Boolean nestedGroups, Integer nestedGroupDepth) {
-        @Override
-        public String toString() {
-            return "Ldap[urls=" + urls + ", bindDn=" + bindDn + "]";
-        }
-    }
-
-    public record WebService(String url, String username, String password, String requestTemplate,
-                             String responsePointer, String successValue, String timeout, String trustStorePath,
-                             String trustStorePassword, Boolean caseSensitive, Map<String, String> claims,
-                             String rolesPointer) {
-        @Override
-        public String toString() {
-            return "WebService[url=" + url + ", username=" + username + "]";
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package dev.caravan.userstore.external;
 
+import dev.caravan.userstore.StoreUnavailableException;
 import dev.caravan.userstore.Verification;
 import java.util.Arrays;
 import org.apache.camel.Exchange;

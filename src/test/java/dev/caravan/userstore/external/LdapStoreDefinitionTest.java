@@ -4,17 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.caravan.userstore.InvalidStoreDefinitionException;
+import dev.caravan.userstore.ldap.LdapKind;
 import dev.caravan.userstore.ldap.LdapSettings;
+import dev.caravan.userstore.webservice.WebServiceKind;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The LDAP pool and group-search settings of a store definition: defaults, ranges, a round trip. */
 class LdapStoreDefinitionTest {
+    private static final StoreDefinitions DEFINITIONS =
+            new StoreDefinitions(List.of(new LdapKind(), new WebServiceKind()));
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static SecondaryStoreDefinition parse(String extra) throws Exception {
-        return StoreDefinitions.parse("acme", JSON.readTree("{\"kind\":\"ldap\",\"ldap\":{\"urls\":[\"ldap://127.0.0.1:389\"],"
+        return DEFINITIONS.parse("acme", JSON.readTree("{\"kind\":\"ldap\",\"ldap\":{\"urls\":[\"ldap://127.0.0.1:389\"],"
                 + "\"userSearchBase\":\"ou=people,dc=example,dc=com\"" + extra + "}}"), Optional.empty());
     }
 
@@ -31,7 +37,7 @@ class LdapStoreDefinitionTest {
 
     @Test
     void absentSettingsTakeTheDocumentedDefaults() throws Exception {
-        LdapSettings ldap = parse("").ldap();
+        LdapSettings ldap = parse("").settings(LdapSettings.class);
         assertThat(ldap.bindPoolSize()).isEqualTo(4);
         assertThat(ldap.maxConnectionAge()).isEqualTo(Duration.ofMinutes(10));
         assertThat(ldap.healthCheckInterval()).isEqualTo(Duration.ofSeconds(30));
@@ -45,10 +51,10 @@ class LdapStoreDefinitionTest {
     void givenSettingsSurviveAWriteAndARead() throws Exception {
         SecondaryStoreDefinition saved = parse(",\"bindPoolSize\":8,\"maxConnectionAge\":\"1h\",\"healthCheckInterval\":\"5s\","
                 + "\"groupPageSize\":100,\"maxRoles\":3000,\"nestedGroups\":true,\"nestedGroupDepth\":2");
-        SecondaryStoreDefinition again = StoreDefinitions.parse("acme", StoreDefinitions.redacted(saved), Optional.empty());
-        assertThat(again.ldap()).isEqualTo(saved.ldap());
-        assertThat(again.ldap().maxConnectionAge()).isEqualTo(Duration.ofHours(1));
-        assertThat(again.ldap().nestedGroupDepth()).isEqualTo(2);
+        SecondaryStoreDefinition again = DEFINITIONS.parse("acme", DEFINITIONS.redacted(saved), Optional.empty());
+        assertThat(again.settings(LdapSettings.class)).isEqualTo(saved.settings(LdapSettings.class));
+        assertThat(again.settings(LdapSettings.class).maxConnectionAge()).isEqualTo(Duration.ofHours(1));
+        assertThat(again.settings(LdapSettings.class).nestedGroupDepth()).isEqualTo(2);
     }
 
     @Test

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.caravan.CaravanApplication;
+import dev.caravan.userstore.ldap.LdapSettings;
+import dev.caravan.userstore.webservice.WebServiceSettings;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -54,8 +56,8 @@ class UserstoreBootstrapTest {
                         "--caravan.userstores.idco.ldap.case-sensitive=true",
                         "--caravan.userstores.idco.ldap.subject-attribute=entryUUID"))) {
             SecondaryStoreDefinition stored = context.getBean(SecondaryStoreRepository.class).find("idco").orElseThrow();
-            assertThat(stored.ldap().caseSensitive()).isTrue();
-            assertThat(stored.ldap().subjectAttribute()).isEqualTo("entryUUID");
+            assertThat(stored.settings(LdapSettings.class).caseSensitive()).isTrue();
+            assertThat(stored.settings(LdapSettings.class).subjectAttribute()).isEqualTo("entryUUID");
         }
     }
 
@@ -78,7 +80,7 @@ class UserstoreBootstrapTest {
                         "--caravan.userstores.mapco.web-service.claims[email]=/response/mail",
                         "--caravan.userstores.mapco.web-service.roles-pointer=/response/groups"))) {
             SecondaryStoreRepository stores = context.getBean(SecondaryStoreRepository.class);
-            dev.caravan.userstore.ldap.LdapSettings ldap = stores.find("poolco").orElseThrow().ldap();
+            LdapSettings ldap = stores.find("poolco").orElseThrow().settings(LdapSettings.class);
             assertThat(ldap.bindPoolSize()).isEqualTo(8);
             assertThat(ldap.maxConnectionAge()).isEqualTo(java.time.Duration.ofMinutes(30));
             assertThat(ldap.healthCheckInterval()).isEqualTo(java.time.Duration.ofSeconds(10));
@@ -86,7 +88,7 @@ class UserstoreBootstrapTest {
             assertThat(ldap.maxRoles()).isEqualTo(2000);
             assertThat(ldap.nestedGroups()).isTrue();
             assertThat(ldap.nestedGroupDepth()).isEqualTo(3);
-            dev.caravan.userstore.webservice.WebServiceSettings web = stores.find("mapco").orElseThrow().webService();
+            WebServiceSettings web = stores.find("mapco").orElseThrow().settings(WebServiceSettings.class);
             assertThat(web.claims()).isEqualTo(java.util.Map.of("email", "/response/mail"));
             assertThat(web.rolesPointer()).isEqualTo("/response/groups");
         }
@@ -100,13 +102,13 @@ class UserstoreBootstrapTest {
                         "--caravan.userstores.newco.web-service.url=http://127.0.0.1:9/first",
                         "--caravan.userstores.newco.web-service.password=declared-Secret"))) {
             SecondaryStoreDefinition stored = first.getBean(SecondaryStoreRepository.class).find("newco").orElseThrow();
-            assertThat(stored.webService().url()).isEqualTo("http://127.0.0.1:9/first");
-            assertThat(stored.webService().password()).isEqualTo("declared-Secret");
+            assertThat(stored.settings(WebServiceSettings.class).url()).isEqualTo("http://127.0.0.1:9/first");
+            assertThat(stored.settings(WebServiceSettings.class).password()).isEqualTo("declared-Secret");
         }
         try (ConfigurableApplicationContext second = new SpringApplicationBuilder(CaravanApplication.class)
                 .run(args(database, "--caravan.userstores.newco.kind=webservice",
                         "--caravan.userstores.newco.web-service.url=http://127.0.0.1:9/second"))) {
-            assertThat(second.getBean(SecondaryStoreRepository.class).find("newco").orElseThrow().webService().url())
+            assertThat(second.getBean(SecondaryStoreRepository.class).find("newco").orElseThrow().settings(WebServiceSettings.class).url())
                     .as("the stored definition wins over configuration on later starts")
                     .isEqualTo("http://127.0.0.1:9/first");
         }

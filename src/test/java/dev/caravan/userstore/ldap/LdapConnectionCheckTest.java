@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.unboundid.ldap.listener.InMemoryDirectoryServer;
 import dev.caravan.userstore.Verification;
-import dev.caravan.userstore.external.ConnectionCheck;
+import dev.caravan.userstore.ConnectionCheck;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;

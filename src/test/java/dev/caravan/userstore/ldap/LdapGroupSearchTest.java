@@ -12,7 +12,7 @@ import com.unboundid.ldap.sdk.Entry;
 import com.unboundid.ldap.sdk.LDAPException;
 import dev.caravan.userstore.AuthenticatedUser;
 import dev.caravan.userstore.Verification;
-import dev.caravan.userstore.external.ConnectionCheck;
+import dev.caravan.userstore.ConnectionCheck;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Arrays;

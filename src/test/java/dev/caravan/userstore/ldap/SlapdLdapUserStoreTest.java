@@ -6,7 +6,7 @@ import com.unboundid.ldap.sdk.LDAPConnection;
 import com.unboundid.ldap.sdk.LDAPURL;
 import dev.caravan.userstore.AuthenticatedUser;
 import dev.caravan.userstore.Verification;
-import dev.caravan.userstore.external.ConnectionCheck;
+import dev.caravan.userstore.ConnectionCheck;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

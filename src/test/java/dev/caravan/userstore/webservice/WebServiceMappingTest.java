@@ -7,11 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.caravan.userstore.AuthenticatedUser;
+import dev.caravan.userstore.ConnectionCheck;
+import dev.caravan.userstore.InvalidStoreDefinitionException;
 import dev.caravan.userstore.Verification;
-import dev.caravan.userstore.external.ConnectionCheck;
-import dev.caravan.userstore.external.InvalidStoreDefinitionException;
 import dev.caravan.userstore.external.SecondaryStoreDefinition;
 import dev.caravan.userstore.external.StoreDefinitions;
+import dev.caravan.userstore.ldap.LdapKind;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -34,6 +35,8 @@ import org.junit.jupiter.api.Test;
  * names its stage and the service.
  */
 class WebServiceMappingTest {
+    private static final StoreDefinitions DEFINITIONS =
+            new StoreDefinitions(List.of(new LdapKind(), new WebServiceKind()));
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String JANE_PASSWORD = "jane-Pa55-secret";
     private final List<HttpServer> servers = new ArrayList<>();
@@ -171,7 +174,7 @@ class WebServiceMappingTest {
     }
 
     private static SecondaryStoreDefinition parse(String webService) throws Exception {
-        return StoreDefinitions.parse("acme", JSON.readTree("{\"kind\":\"webservice\",\"webService\":" + webService + "}"),
+        return DEFINITIONS.parse("acme", JSON.readTree("{\"kind\":\"webservice\",\"webService\":" + webService + "}"),
                 Optional.empty());
     }
 
@@ -180,10 +183,10 @@ class WebServiceMappingTest {
         SecondaryStoreDefinition saved = parse("{\"url\":\"http://auth.example/check\","
                 + "\"claims\":{\"http://wso2.org/claims/emailaddress\":\"/response/mail\"},"
                 + "\"rolesPointer\":\"/response/groups\"}");
-        assertThat(saved.webService().claims()).containsEntry("http://wso2.org/claims/emailaddress", "/response/mail");
-        assertThat(saved.webService().rolesPointer()).isEqualTo("/response/groups");
-        JsonNode written = StoreDefinitions.redacted(saved);
-        assertThat(StoreDefinitions.parse("acme", written, Optional.empty()).webService()).isEqualTo(saved.webService());
+        assertThat(saved.settings(WebServiceSettings.class).claims()).containsEntry("http://wso2.org/claims/emailaddress", "/response/mail");
+        assertThat(saved.settings(WebServiceSettings.class).rolesPointer()).isEqualTo("/response/groups");
+        JsonNode written = DEFINITIONS.redacted(saved);
+        assertThat(DEFINITIONS.parse("acme", written, Optional.empty()).settings(WebServiceSettings.class)).isEqualTo(saved.settings(WebServiceSettings.class));
 
         assertThatThrownBy(() -> parse("{\"url\":\"http://auth.example/check\",\"claims\":{\"email\":\"response/mail\"}}"))
                 .isInstanceOf(InvalidStoreDefinitionException.class)

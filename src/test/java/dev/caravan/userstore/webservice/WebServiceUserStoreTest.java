@@ -12,7 +12,7 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import dev.caravan.testsupport.TestCertificates;
 import dev.caravan.userstore.Verification;
-import dev.caravan.userstore.external.ConnectionCheck;
+import dev.caravan.userstore.ConnectionCheck;
 import java.io.File;
 import java.io.FileInputStream;
 import java.io.IOException;

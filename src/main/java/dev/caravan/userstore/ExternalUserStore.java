@@ -1,4 +1,4 @@
-package dev.caravan.userstore.external;
+package dev.caravan.userstore;
 
 import dev.caravan.userstore.UserStore;
 

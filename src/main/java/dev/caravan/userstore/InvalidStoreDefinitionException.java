@@ -1,4 +1,4 @@
-package dev.caravan.userstore.external;
+package dev.caravan.userstore;
 
 /** A secondary-store definition with a bad field; {@link #field()} names it (e.g. {@code ldap.userFilter}). */
 public class InvalidStoreDefinitionException extends RuntimeException {

@@ -1,4 +1,4 @@
-package dev.caravan.userstore.external;
+package dev.caravan.userstore;
 
 /**
  * The answer of a userstore's "test connection": which stage failed, at which server, and why,

@@ -1,4 +1,4 @@
-package dev.caravan.userstore.external;
+package dev.caravan.userstore;
 
 /**
  * A userstore could not answer (down, timed out, circuit open). It never means "no such user":
